@@ -1,0 +1,382 @@
+/* main.c: the pyprinter-gen command, a thin shell over the generator library.
+ *
+ *   pyprinter-gen --cpython 3.12 [--headers DIR] [--variant V] [--target T] [-o DIR]
+ *   pyprinter-gen --cpython 3.12 --query NAME
+ *   pyprinter-gen --list
+ *   pyprinter-gen --c-header FILE */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buildflags.h"
+#include "committed.h"
+#include "descriptor.h"
+#include "extract.h"
+#include "headers.h"
+#include "manifest.h"
+#include "table.h"
+#include "util.h"
+
+#ifndef PYP_VERSIONS_DIR
+#define PYP_VERSIONS_DIR "versions"
+#endif
+
+static const char default_target[] = "x86_64-linux-gnu";
+
+static const char usage[] =
+    "usage: pyprinter-gen --cpython 3.X [options]    generate the layout table of CPython 3.X\n"
+    "       pyprinter-gen --cpython 3.X --query NAME print one fact of the table\n"
+    "       pyprinter-gen --list                     list supported versions and variants\n"
+    "       pyprinter-gen --c-header FILE            write the fact index header (pyp_facts.h)\n"
+    "\n"
+    "Reads CPython's C headers with libclang and writes the layout table (struct sizes, field\n"
+    "offsets, enum values, flag bits and features the pyprinter decoders need) as JSON and as\n"
+    "C source for the runtime decoder.\n"
+    "\n"
+    "options:\n"
+    "  --cpython 3.X       CPython minor version (3.8 ... 3.15)\n"
+    "  --headers DIR       directory holding that CPython's Python.h; without it the headers\n"
+    "                      are looked for (python3.X-config, /usr/include, pyenv, the test\n"
+    "                      matrix chroot) and, when none are found, the committed table in\n"
+    "                      versions/tables/ is used\n"
+    "  --variant V         release (default), debug, freethreaded (3.13+) or tracerefs\n"
+    "  --target TRIPLE     clang target triple (default x86_64-linux-gnu)\n"
+    "  -D, --define M[=V]  a macro the build defined outside pyconfig.h, e.g. -D_Py_JIT\n"
+    "                      -D_Py_TIER2=3 for a JIT build (repeatable)\n"
+    "  -o, --output DIR    where to write (default out/3.X)\n"
+    "  --query NAME        print one fact: a logical name (iframe.previous), a C field\n"
+    "                      (_PyInterpreterFrame.previous) or a size (sizeof(PyCodeObject)).\n"
+    "                      Offsets and sizes print in bytes; a bit-field prints\n"
+    "                      'BYTE BIT WIDTH'\n"
+    "  --committed         use the committed table even when headers are found\n"
+    "  --versions DIR      the versions/ directory (default: " PYP_VERSIONS_DIR ")\n"
+    "  -q, --quiet         print nothing but errors\n"
+    "  -h, --help          this text\n";
+
+struct options {
+    int minor;
+    const char *headers;
+    const char *variant;
+    const char *target;
+    const char *output;
+    const char *query;
+    const char *c_header;
+    const char *versions;
+    const char *defines[32];
+    size_t define_count;
+    bool list;
+    bool committed;
+    bool no_build_flags;
+    bool quiet;
+};
+
+static int fail(int code, const char *fmt, const char *arg)
+{
+    fputs("pyprinter-gen: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return code;
+}
+
+static bool parse_minor(const char *text, int *minor)
+{
+    char tail;
+    return sscanf(text, "3.%d%c", minor, &tail) == 1 && *minor >= 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    static const struct option longs[] = {
+        { "cpython", required_argument, NULL, 'c' },  { "headers", required_argument, NULL, 'H' },
+        { "variant", required_argument, NULL, 'v' },  { "target", required_argument, NULL, 't' },
+        { "output", required_argument, NULL, 'o' },   { "query", required_argument, NULL, 'Q' },
+        { "list", no_argument, NULL, 'l' },           { "c-header", required_argument, NULL, 'C' },
+        { "versions", required_argument, NULL, 'V' }, { "committed", no_argument, NULL, 'k' },
+        { "quiet", no_argument, NULL, 'q' },          { "help", no_argument, NULL, 'h' },
+        { "define", required_argument, NULL, 'D' },
+        { "no-build-flags", no_argument, NULL, 'N' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *env = getenv("PYPRINTER_VERSIONS");
+    *o = (struct options){ .minor = -1, .variant = "release", .target = default_target,
+                           .versions = env && *env ? env : PYP_VERSIONS_DIR };
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:qhD:", longs, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            if (!parse_minor(optarg, &o->minor))
+                return fail(2, "--cpython wants a version like 3.12, not '%s'", optarg);
+            break;
+        case 'H': o->headers = optarg; break;
+        case 'v': o->variant = optarg; break;
+        case 't': o->target = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'Q': o->query = optarg; break;
+        case 'l': o->list = true; break;
+        case 'C': o->c_header = optarg; break;
+        case 'V': o->versions = optarg; break;
+        case 'k': o->committed = true; break;
+        case 'q': o->quiet = true; break;
+        case 'N': o->no_build_flags = true; break;
+        case 'D':
+            if (o->define_count == sizeof o->defines / sizeof o->defines[0])
+                return fail(2, "%s", "too many --define options");
+            o->defines[o->define_count++] = optarg;
+            break;
+        case 'h': fputs(usage, stdout); exit(0);
+        default:
+            return fail(2, "unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return fail(2, "unexpected argument '%s' (see --help)", argv[optind]);
+    if (!o->list && !o->c_header && o->minor < 0)
+        return fail(2, "%s", "say which CPython: --cpython 3.X (or --list, see --help)");
+    return 0;
+}
+
+static bool load_manifest(const struct options *o, struct manifest *m)
+{
+    char err[1024];
+    char *path = xasprintf("%s/fields.manifest", o->versions);
+    bool ok = manifest_load(m, path, err, sizeof err);
+    if (!ok)
+        fail(1, "%s", err);
+    free(path);
+    return ok;
+}
+
+static int list_versions(const struct options *o)
+{
+    int minors[64];
+    size_t n = descriptor_list(o->versions, minors, 64);
+    if (n == 0)
+        return fail(1, "no version descriptors in %s", o->versions);
+    printf("%-6s %-36s %s\n", "cpython", "variants", "committed tables (" "x86_64-linux-gnu)");
+    for (size_t i = 0; i < n; i++) {
+        struct descriptor d;
+        char err[512];
+        if (!descriptor_load(&d, o->versions, minors[i], err, sizeof err))
+            return fail(1, "%s", err);
+        char variants[256] = "", tables[512] = "";
+        size_t used = 0, tused = 0;
+        for (size_t v = 0; v < d.variant_count; v++) {
+            used += (size_t)snprintf(variants + used, sizeof variants - used, "%s%s", v ? " " : "",
+                                     d.variants[v].name);
+            char list[256];
+            committed_list(o->versions, default_target, minors[i], d.variants[v].name, list,
+                           sizeof list);
+            if (list[0] && tused < sizeof tables)
+                tused += (size_t)snprintf(tables + tused, sizeof tables - tused, "%s%s: %s",
+                                          tused ? "; " : "", d.variants[v].name, list);
+        }
+        printf("3.%-4d %-36s %s\n", minors[i], variants, tables[0] ? tables : "-");
+        descriptor_free(&d);
+    }
+    return 0;
+}
+
+static int write_c_header(const struct options *o)
+{
+    struct manifest m;
+    if (!load_manifest(o, &m))
+        return 1;
+    FILE *f = fopen(o->c_header, "w");
+    if (!f) {
+        manifest_free(&m);
+        return fail(1, "cannot write %s", o->c_header);
+    }
+    manifest_write_c_header(&m, f);
+    int rc = fclose(f) == 0 ? 0 : fail(1, "cannot write %s", o->c_header);
+    manifest_free(&m);
+    return rc;
+}
+
+/* Builds the table from headers (given or found), else from the committed table.
+ * WHERE says which, for the report. */
+static bool obtain_table(const struct options *o, const struct manifest *m,
+                         const struct descriptor *d, const struct variant *v,
+                         struct layout_table *t, char *where, size_t where_size)
+{
+    char err[2048], dir[4096];
+    bool have_headers = false;
+    if (o->headers) {
+        snprintf(dir, sizeof dir, "%s", o->headers);
+        char *python_h = xasprintf("%s/Python.h", dir);
+        have_headers = file_exists(python_h);
+        free(python_h);
+        if (!have_headers) {
+            fail(1, "no Python.h in %s: --headers wants the directory that holds it", dir);
+            return false;
+        }
+    } else if (!o->committed) {
+        have_headers = headers_find(d->minor, v->abiflags, dir, sizeof dir);
+    }
+    if (have_headers) {
+        char *private_header = xasprintf("%s/private-structs.h", o->versions);
+        char *defines[64];
+        size_t define_count = 0;
+        for (size_t i = 0; i < o->define_count; i++)
+            defines[define_count++] = xstrdup(o->defines[i]);
+        if (!o->no_build_flags)
+            define_count = buildflags_find(dir, d->minor, v->abiflags, defines, define_count, 64);
+        struct extract_request req = { m, d, v, dir, private_header, o->target, defines,
+                                       define_count };
+        table_init(t, m, d->minor, v->name, o->target);
+        table_set_defines(t, defines, define_count);
+        bool ok = extract_from_headers(&req, t, err, sizeof err);
+        for (size_t i = 0; i < define_count; i++)
+            free(defines[i]);
+        free(private_header);
+        if (!ok) {
+            table_free(t);
+            fail(1, "%s", err);
+            return false;
+        }
+        snprintf(where, where_size, "headers in %s", dir);
+        return true;
+    }
+    char path[4096];
+    if (!committed_find(o->versions, o->target, d->minor, v->name, path, sizeof path)) {
+        char *what = xasprintf("3.%d %s for %s", d->minor, v->name, o->target);
+        fail(1, "no CPython %s headers found and no committed table: pass --headers DIR", what);
+        free(what);
+        return false;
+    }
+    if (!table_read_json(t, m, path, err, sizeof err)) {
+        fail(1, "%s", err);
+        return false;
+    }
+    snprintf(where, where_size, "committed table %s", path);
+    return true;
+}
+
+static void print_fact(const struct fact *f)
+{
+    if (f->kind == FACT_BITFIELD)
+        printf("%lld %lld %d\n", f->value / 8, f->value % 8, f->width);
+    else
+        printf("%lld\n", f->value);
+}
+
+static int query(const struct options *o, const struct layout_table *t)
+{
+    const struct fact *f = table_lookup(t, o->query);
+    if (!f)
+        return fail(2, "unknown fact '%s': not a logical name of versions/fields.manifest nor a "
+                       "C spelling of this version",
+                    o->query);
+    if (!f->present) {
+        fprintf(stderr, "pyprinter-gen: '%s' does not exist in CPython %s (%s)\n", o->query,
+                t->cpython, t->variant);
+        return 1;
+    }
+    print_fact(f);
+    return 0;
+}
+
+static bool write_file(const char *path, const struct layout_table *t,
+                       void (*writer)(const struct layout_table *, FILE *))
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    writer(t, f);
+    return fclose(f) == 0;
+}
+
+static bool make_dirs(const char *path)
+{
+    char *copy = xstrdup(path);
+    for (char *p = copy + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        mkdir(copy, 0777);
+        *p = '/';
+    }
+    mkdir(copy, 0777);
+    bool ok = dir_exists(copy);
+    free(copy);
+    return ok;
+}
+
+static int write_outputs(const struct options *o, const struct layout_table *t, const char *where)
+{
+    char *dir = o->output ? xstrdup(o->output) : xasprintf("out/3.%d", t->minor);
+    char *json = xasprintf("%s/layout-3.%d-%s.json", dir, t->minor, t->variant);
+    char *c = xasprintf("%s/layout-3.%d-%s.c", dir, t->minor, t->variant);
+    int rc = 0;
+    if (!make_dirs(dir))
+        rc = fail(1, "cannot create the output directory %s", dir);
+    else if (!write_file(json, t, table_write_json))
+        rc = fail(1, "cannot write %s", json);
+    else if (!write_file(c, t, table_write_c))
+        rc = fail(1, "cannot write %s", c);
+    if (rc == 0 && !o->quiet) {
+        size_t present = 0;
+        for (size_t i = 0; i < t->fact_count; i++)
+            present += t->facts[i].present;
+        printf("pyprinter-gen: CPython %s (%s, %s): %zu facts from %s\n", t->cpython, t->variant,
+               t->target, present, where);
+        printf("  layout table (JSON): %s\n  layout table (C):    %s\n", json, c);
+    }
+    free(json);
+    free(c);
+    free(dir);
+    return rc;
+}
+
+static int generate(const struct options *o)
+{
+    struct manifest m;
+    if (!load_manifest(o, &m))
+        return 1;
+    struct descriptor d;
+    char err[1024];
+    int rc = 1;
+    if (!descriptor_load(&d, o->versions, o->minor, err, sizeof err)) {
+        fail(2, "%s", err);
+        manifest_free(&m);
+        return 2;
+    }
+    const struct variant *v = descriptor_variant(&d, o->variant);
+    if (!v) {
+        char *names = xstrdup("");
+        for (size_t i = 0; i < d.variant_count; i++) {
+            char *next = xasprintf("%s%s%s", names, i ? ", " : "", d.variants[i].name);
+            free(names);
+            names = next;
+        }
+        fprintf(stderr, "pyprinter-gen: CPython 3.%d has no variant '%s' (it has: %s)\n", d.minor,
+                o->variant, names);
+        free(names);
+        rc = 2;
+    } else {
+        struct layout_table t;
+        char where[4200];
+        if (obtain_table(o, &m, &d, v, &t, where, sizeof where)) {
+            rc = o->query ? query(o, &t) : write_outputs(o, &t, where);
+            table_free(&t);
+        }
+    }
+    descriptor_free(&d);
+    manifest_free(&m);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc != 0)
+        return rc;
+    if (o.list)
+        return list_versions(&o);
+    if (o.c_header)
+        return write_c_header(&o);
+    return generate(&o);
+}

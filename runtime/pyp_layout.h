@@ -1,0 +1,28 @@
+/* pyp_layout.h: the compiled form of a layout table, as pyprinter-gen writes it.
+ *
+ * facts[] is indexed by enum pyp_fact_id (pyp_facts.h, generated from the field
+ * manifest), so every table of every CPython version has the same shape; a fact that
+ * does not exist in a version has present == 0. Offsets and sizes are in bytes; a
+ * bit-field's value is its bit offset from the start of the struct, with its width. */
+#ifndef PYP_LAYOUT_H
+#define PYP_LAYOUT_H
+
+#include <stdint.h>
+
+#include "pyp_facts.h"
+
+struct pyp_fact {
+    int64_t value;
+    int16_t width;
+    uint8_t present;
+};
+
+struct pyp_layout {
+    const char *cpython;       /* "3.12.1" */
+    unsigned long version_hex; /* PY_VERSION_HEX */
+    const char *variant;       /* release, debug, freethreaded, tracerefs */
+    const char *target;        /* x86_64-linux-gnu */
+    const struct pyp_fact *facts;
+};
+
+#endif
