@@ -50,6 +50,8 @@ size_t buildflags_find(const char *include_dir, int minor, const char *abiflags,
 {
     char *libdir = xasprintf("%s/../../lib/python3.%d", include_dir, minor);
     char *path = sysconfigdata_path(libdir, abiflags);
+    if (!path && abiflags[0])
+        path = sysconfigdata_path(libdir, ""); /* e.g. no free-threaded build installed */
     free(libdir);
     FILE *f = path ? fopen(path, "r") : NULL;
     free(path);

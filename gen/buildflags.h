@@ -9,7 +9,8 @@
 
 /* Appends to DEFINES (up to MAX in all) every -D_Py_* / -DPy_* of the build whose headers
  * are INCLUDE_DIR (.../include/python3.MINOR[abiflags]); returns the new count. Finds
- * nothing, harmlessly, for a source tree or a bare header directory. */
+ * nothing, harmlessly, for a source tree or a bare header directory. A variant whose
+ * own build is not installed (free-threaded) takes the release build's flags. */
 size_t buildflags_find(const char *include_dir, int minor, const char *abiflags, char **defines,
                        size_t count, size_t max);
 

@@ -29,6 +29,7 @@ void table_init(struct layout_table *t, const struct manifest *m, int minor, con
             .name = xstrdup(m->names[i]),
             .kind = (enum fact_kind)manifest_kind_of(m, m->names[i]),
             .spelling = xstrdup(r ? r->spelling : ""),
+            .carries = r && r->carries ? xstrdup(r->carries) : NULL,
         };
     }
 }
@@ -38,6 +39,7 @@ void table_free(struct layout_table *t)
     for (size_t i = 0; i < t->fact_count; i++) {
         free(t->facts[i].name);
         free(t->facts[i].spelling);
+        free(t->facts[i].carries);
     }
     free(t->facts);
     free(t->cpython);
@@ -133,6 +135,10 @@ void table_write_json(const struct layout_table *t, FILE *out)
             fprintf(out, ", \"value\": %lld", f->value);
             if (f->kind == FACT_BITFIELD)
                 fprintf(out, ", \"width\": %d", f->width);
+            if (f->carries) {
+                fputs(", \"carries\": ", out);
+                write_json_string(out, f->carries);
+            }
             fputc('}', out);
         }
         fputs(i + 1 < t->fact_count ? ",\n" : "\n", out);

@@ -19,6 +19,7 @@ struct fact {
     bool present;
     long long value;      /* bytes, or bits for FACT_BITFIELD */
     int width;            /* FACT_BITFIELD: width in bits */
+    char *carries;        /* FACT_DEBUG: the fact whose value the member holds */
 };
 
 struct layout_table {
