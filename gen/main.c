@@ -80,10 +80,10 @@ static int fail(int code, const char *fmt, const char *arg)
     return code;
 }
 
-static bool parse_minor(const char *text, int *minor)
+static bool parse_version(const char *text, int *major, int *minor)
 {
     char tail;
-    return sscanf(text, "3.%d%c", minor, &tail) == 1 && *minor >= 0;
+    return sscanf(text, "%d.%d%c", major, minor, &tail) == 2 && *major >= 0 && *minor >= 0;
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -106,10 +106,14 @@ static int parse_options(int argc, char **argv, struct options *o)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:qhD:", longs, NULL)) != -1) {
         switch (c) {
-        case 'c':
-            if (!parse_minor(optarg, &o->minor))
+        case 'c': {
+            int major;
+            if (!parse_version(optarg, &major, &o->minor))
                 return fail(2, "--cpython wants a version like 3.12, not '%s'", optarg);
+            if (major != 3)
+                return fail(2, "CPython %s is not supported (see --list)", optarg);
             break;
+        }
         case 'H': o->headers = optarg; break;
         case 'v': o->variant = optarg; break;
         case 't': o->target = optarg; break;
@@ -262,16 +266,42 @@ static void print_fact(const struct fact *f)
         printf("%lld\n", f->value);
 }
 
-static int query(const struct options *o, const struct layout_table *t)
+/* A manifest rule of another version spelled QUERY, to say where the fact does exist. */
+static const struct manifest_rule *rule_spelled(const struct manifest *m, const char *query)
+{
+    for (size_t i = 0; i < m->rule_count; i++) {
+        const char *s = m->rules[i].spelling;
+        if (strncmp(s, "struct-", 7) == 0)
+            s += 7;
+        if (strcmp(s, query) == 0 || strcmp(m->rules[i].spelling, query) == 0)
+            return &m->rules[i];
+    }
+    return NULL;
+}
+
+static int query(const struct options *o, const struct manifest *m, const struct layout_table *t)
 {
     const struct fact *f = table_lookup(t, o->query);
-    if (!f)
-        return fail(2, "unknown fact '%s': not a logical name of versions/fields.manifest nor a "
-                       "C spelling of this version",
-                    o->query);
+    if (!f) {
+        const struct manifest_rule *r = rule_spelled(m, o->query);
+        if (!r)
+            return fail(2, "unknown fact '%s': not a logical name of versions/fields.manifest nor "
+                           "a C spelling of this version",
+                        o->query);
+        f = table_find(t, r->name);
+    }
     if (!f->present) {
-        fprintf(stderr, "pyprinter-gen: '%s' does not exist in CPython %s (%s)\n", o->query,
+        fprintf(stderr, "pyprinter-gen: '%s' does not exist in CPython %s (%s)", o->query,
                 t->cpython, t->variant);
+        for (size_t i = 0; i < m->rule_count; i++) {
+            const struct manifest_rule *r = &m->rules[i];
+            if (strcmp(r->name, f->name) != 0)
+                continue;
+            fprintf(stderr, "; %s is %s in 3.%d", f->name, r->spelling, r->first_minor);
+            if (r->last_minor != r->first_minor)
+                fprintf(stderr, r->last_minor >= 99 ? "+" : "-3.%d", r->last_minor);
+        }
+        fputc('\n', stderr);
         return 1;
     }
     print_fact(f);
@@ -320,8 +350,9 @@ static int write_outputs(const struct options *o, const struct layout_table *t, 
         size_t present = 0;
         for (size_t i = 0; i < t->fact_count; i++)
             present += t->facts[i].present;
-        printf("pyprinter-gen: CPython %s (%s, %s): %zu facts from %s\n", t->cpython, t->variant,
-               t->target, present, where);
+        printf("pyprinter-gen: CPython %s (%s, %s): %zu facts from %s%s%s\n", t->cpython,
+               t->variant, t->target, present, where, t->defines[0] ? ", build flags: " : "",
+               t->defines);
         printf("  layout table (JSON): %s\n  layout table (C):    %s\n", json, c);
     }
     free(json);
@@ -359,7 +390,7 @@ static int generate(const struct options *o)
         struct layout_table t;
         char where[4200];
         if (obtain_table(o, &m, &d, v, &t, where, sizeof where)) {
-            rc = o->query ? query(o, &t) : write_outputs(o, &t, where);
+            rc = o->query ? query(o, &m, &t) : write_outputs(o, &t, where);
             table_free(&t);
         }
     }

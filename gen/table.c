@@ -70,16 +70,28 @@ struct fact *table_find(const struct layout_table *t, const char *name)
     return NULL;
 }
 
-/* "sizeof(T)" and "T" both name the size fact of T. */
+/* Skips a "struct-" or "struct " prefix: the manifest writes struct tags "struct-X", a
+ * user may write "struct X" or just "X". */
+static const char *without_struct(const char *s)
+{
+    if (strncmp(s, "struct-", 7) == 0 || strncmp(s, "struct ", 7) == 0)
+        return s + 7;
+    return s;
+}
+
+/* "T.f", "struct T.f"; for sizes also "sizeof(T)". */
 static bool spelling_matches(const struct fact *f, const char *query)
 {
     if (!f->present)
         return false;
-    if (strcmp(f->spelling, query) == 0)
+    const char *spelling = without_struct(f->spelling);
+    if (strcmp(spelling, without_struct(query)) == 0)
         return true;
-    size_t n = strlen(f->spelling);
-    return f->kind == FACT_SIZE && strncmp(query, "sizeof(", 7) == 0 &&
-           strncmp(query + 7, f->spelling, n) == 0 && strcmp(query + 7 + n, ")") == 0;
+    if (f->kind != FACT_SIZE || strncmp(query, "sizeof(", 7) != 0)
+        return false;
+    const char *inner = without_struct(query + 7);
+    size_t n = strlen(spelling);
+    return strncmp(inner, spelling, n) == 0 && strcmp(inner + n, ")") == 0;
 }
 
 const struct fact *table_lookup(const struct layout_table *t, const char *query)

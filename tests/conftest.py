@@ -11,8 +11,8 @@ import matrix  # noqa: E402
 
 TOP = matrix.TOP
 GEN = os.path.join(TOP, 'out', 'asan', 'bin', 'pyprinter-gen')  # ASan + UBSan build
-ASAN_ENV = dict(os.environ, ASAN_OPTIONS='detect_leaks=1:abort_on_error=0:exitcode=99',
-                UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1:exitcode=98')
+SANITIZER_OPTIONS = dict(ASAN_OPTIONS='detect_leaks=1:abort_on_error=0:exitcode=99',
+                         UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1:exitcode=98')
 
 # (section, line) records shown after the run: "fields checked, per target".
 REPORT = []
@@ -43,7 +43,8 @@ def pytest_terminal_summary(terminalreporter):
 def run_gen(*args, cwd=None):
     """Runs the sanitized pyprinter-gen; a sanitizer report fails the calling test."""
     r = subprocess.run([GEN, '--versions', os.path.join(TOP, 'versions')] + list(args),
-                       capture_output=True, text=True, env=ASAN_ENV, cwd=cwd, timeout=300)
+                       capture_output=True, text=True, env=dict(os.environ, **SANITIZER_OPTIONS),
+                       cwd=cwd, timeout=300)
     assert 'Sanitizer' not in r.stderr and r.returncode not in (98, 99), r.stderr
     return r
 
