@@ -51,7 +51,7 @@ class Target:
         """argv that starts this interpreter with ARGS, on the host."""
         if self.sysroot:
             inside = '/' + os.path.relpath(self.executable, self.sysroot)
-            return ['chroot', self.sysroot, inside] + list(args)
+            return ['/usr/sbin/chroot', self.sysroot, inside] + list(args)
         return [self.executable] + list(args)
 
     def gdb_iex(self):
