@@ -101,10 +101,9 @@ if 'code.localspluskinds' in facts:
     free_kinds = kinds(outer(0).__code__)
     note('fast.free', free if free_kinds and all(x & free for x in free_kinds) else None)
     if 'fast.hidden' in facts:
-        # 3.12+ inlines comprehensions: their variable is a hidden local of the function.
-        def comprehension():
-            return [item for item in range(3)]
-        code = comprehension.__code__
+        # 3.12+ inlines comprehensions: at module level, their variable becomes a hidden
+        # fast local of the module's code.
+        code = compile('[item for item in range(3)]', '<probe>', 'exec')
         t = word(id(code) + facts['code.localsplusnames'])
         ck = kinds(code)
         names = [ctypes.cast(word(t + facts['tuple.items'] + 8 * i), ctypes.py_object).value
