@@ -22,8 +22,10 @@ static void push(char ***list, size_t *count, const char *word)
     (*list)[(*count)++] = xstrdup(word);
 }
 
-static bool parse_line(struct descriptor *d, char *line, char *why, size_t why_size)
+static bool parse_line(void *ctx, char *line, int lineno, char *why, size_t why_size)
 {
+    (void)lineno;
+    struct descriptor *d = ctx;
     char *w[16];
     size_t n = split_words(line, w, 16);
     if (strcmp(w[0], "minor") == 0 && n == 2) {
@@ -59,20 +61,7 @@ bool descriptor_load(struct descriptor *d, const char *versions_dir, int minor, 
         free(path);
         return false;
     }
-    char line[1024];
-    int lineno = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        lineno++;
-        strip_comment(line);
-        if (is_blank(line))
-            continue;
-        char why[256];
-        if (!parse_line(d, line, why, sizeof why)) {
-            snprintf(err, err_size, "%s:%d: %s", path, lineno, why);
-            ok = false;
-        }
-    }
+    bool ok = parse_lines(f, path, parse_line, d, err, err_size);
     fclose(f);
     if (ok && d->minor != minor) {
         snprintf(err, err_size, "%s: says 'minor %d'", path, d->minor);

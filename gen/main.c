@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buildflags.h"
 #include "committed.h"
@@ -51,7 +52,9 @@ static const char usage[] =
     "                      Offsets and sizes print in bytes; a bit-field prints\n"
     "                      'BYTE BIT WIDTH'\n"
     "  --committed         use the committed table even when headers are found\n"
-    "  --versions DIR      the versions/ directory (default: " PYP_VERSIONS_DIR ")\n"
+    "  --versions DIR      the versions/ directory (default: $PYPRINTER_VERSIONS, else\n"
+    "                      ../share/pyprinter/versions beside this program, else\n"
+    "                      " PYP_VERSIONS_DIR ")\n"
     "  -q, --quiet         print nothing but errors\n"
     "  -h, --help          this text\n";
 
@@ -71,6 +74,29 @@ struct options {
     bool no_build_flags;
     bool quiet;
 };
+
+/* versions/ of an installed copy (PREFIX/bin/../share/pyprinter/versions) when there is
+ * one, else the source tree's. */
+static const char *default_versions_dir(void)
+{
+    static char found[4200];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(found, sizeof found, "%s/../share/pyprinter/versions", exe);
+            char *manifest = xasprintf("%s/fields.manifest", found);
+            bool installed = file_exists(manifest);
+            free(manifest);
+            if (installed)
+                return found;
+        }
+    }
+    return PYP_VERSIONS_DIR;
+}
 
 static int fail(int code, const char *fmt, const char *arg)
 {
@@ -101,7 +127,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     };
     const char *env = getenv("PYPRINTER_VERSIONS");
     *o = (struct options){ .minor = -1, .variant = "release", .target = default_target,
-                           .versions = env && *env ? env : PYP_VERSIONS_DIR };
+                           .versions = env && *env ? env : default_versions_dir() };
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:qhD:", longs, NULL)) != -1) {

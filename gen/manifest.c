@@ -121,6 +121,22 @@ static bool parse_rule(char *line, struct manifest_rule *r, char *err, size_t er
     return true;
 }
 
+static bool add_rule(void *ctx, char *line, int lineno, char *why, size_t why_size)
+{
+    struct manifest *m = ctx;
+    struct manifest_rule r = { .line = lineno };
+    if (!parse_rule(line, &r, why, why_size)) {
+        free(r.name);
+        free(r.spelling);
+        free(r.carries);
+        return false;
+    }
+    m->rules = xrealloc(m->rules, (m->rule_count + 1) * sizeof *m->rules);
+    m->rules[m->rule_count++] = r;
+    add_name(m, r.name);
+    return true;
+}
+
 /* Rules of one name must not overlap and must agree on the kind. */
 static bool check_rules(const struct manifest *m, char *err, size_t err_size)
 {
@@ -158,25 +174,7 @@ bool manifest_load(struct manifest *m, const char *path, char *err, size_t err_s
         snprintf(err, err_size, "cannot read the field manifest %s: %s", path, strerror(errno));
         return false;
     }
-    char line[1024];
-    int lineno = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        lineno++;
-        strip_comment(line);
-        if (is_blank(line))
-            continue;
-        struct manifest_rule r = { .line = lineno };
-        char why[256];
-        if (!parse_rule(line, &r, why, sizeof why)) {
-            snprintf(err, err_size, "%s:%d: %s", path, lineno, why);
-            ok = false;
-            break;
-        }
-        m->rules = xrealloc(m->rules, (m->rule_count + 1) * sizeof *m->rules);
-        m->rules[m->rule_count++] = r;
-        add_name(m, r.name);
-    }
+    bool ok = parse_lines(f, path, add_rule, m, err, err_size);
     fclose(f);
     if (ok && !check_rules(m, err, err_size)) {
         ok = false;

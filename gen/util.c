@@ -65,6 +65,25 @@ size_t split_words(char *line, char **words, size_t max)
     return n;
 }
 
+bool parse_lines(FILE *f, const char *path, line_parser *parse, void *ctx, char *err,
+                 size_t err_size)
+{
+    char line[1024];
+    int lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        strip_comment(line);
+        if (is_blank(line))
+            continue;
+        char why[256];
+        if (!parse(ctx, line, lineno, why, sizeof why)) {
+            snprintf(err, err_size, "%s:%d: %s", path, lineno, why);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool file_exists(const char *path)
 {
     struct stat st;

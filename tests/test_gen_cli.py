@@ -159,3 +159,19 @@ def test_help_documents_every_option():
     for opt in ('--cpython', '--headers', '--variant', '--target', '--output', '--query', '--list',
                 '--committed', '--define', '--c-header'):
         assert opt in r.stdout
+
+
+def test_scons_install_is_relocatable(tmp_path):
+    """`scons install` stages a generator that finds its own versions/ beside it."""
+    import subprocess
+    r = subprocess.run(['scons', '-Q', 'install', 'PREFIX=/usr', 'DESTDIR=%s' % tmp_path],
+                       cwd=matrix.TOP, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    gen = tmp_path / 'usr' / 'bin' / 'pyprinter-gen'
+    for p in ('usr/share/pyprinter/versions/fields.manifest', 'usr/include/pyprinter/pyp_facts.h',
+              'usr/share/pyprinter/3.12/layout-3.12-release.c'):
+        assert (tmp_path / p).exists(), p
+    r = subprocess.run([str(gen), '--cpython', '3.12', '--committed', '-o', str(tmp_path / 'o')],
+                       capture_output=True, text=True, env={'PATH': '/usr/bin:/bin'})
+    assert r.returncode == 0, r.stderr
+    assert str(tmp_path / 'usr' / 'bin' / '..' / 'share' / 'pyprinter' / 'versions') in r.stdout
