@@ -17,6 +17,7 @@
 #include "extract.h"
 #include "headers.h"
 #include "manifest.h"
+#include "render.h"
 #include "table.h"
 #include "util.h"
 
@@ -52,6 +53,7 @@ static const char usage[] =
     "                      Offsets and sizes print in bytes; a bit-field prints\n"
     "                      'BYTE BIT WIDTH'\n"
     "  --committed         use the committed table even when headers are found\n"
+    "  --templates DIR     the GDB script templates (default: templates/ beside versions/)\n"
     "  --versions DIR      the versions/ directory (default: $PYPRINTER_VERSIONS, else\n"
     "                      ../share/pyprinter/versions beside this program, else\n"
     "                      " PYP_VERSIONS_DIR ")\n"
@@ -67,6 +69,7 @@ struct options {
     const char *query;
     const char *c_header;
     const char *versions;
+    const char *templates;
     const char *defines[32];
     size_t define_count;
     bool list;
@@ -123,6 +126,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         { "quiet", no_argument, NULL, 'q' },          { "help", no_argument, NULL, 'h' },
         { "define", required_argument, NULL, 'D' },
         { "no-build-flags", no_argument, NULL, 'N' },
+        { "templates", required_argument, NULL, 'T' },
         { NULL, 0, NULL, 0 },
     };
     const char *env = getenv("PYPRINTER_VERSIONS");
@@ -151,6 +155,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'k': o->committed = true; break;
         case 'q': o->quiet = true; break;
         case 'N': o->no_build_flags = true; break;
+        case 'T': o->templates = optarg; break;
         case 'D':
             if (o->define_count == sizeof o->defines / sizeof o->defines[0])
                 return fail(2, "%s", "too many --define options");
@@ -360,11 +365,41 @@ static bool make_dirs(const char *path)
     return ok;
 }
 
+/* python3.12-gdb.gdb, python3.12d-gdb.gdb (debug), python3.13t-gdb.gdb (free-threaded),
+ * python3.12-tracerefs-gdb.gdb. */
+static char *script_path(const char *dir, const struct layout_table *t)
+{
+    const char *suffix = strcmp(t->variant, "debug") == 0          ? "d"
+                         : strcmp(t->variant, "freethreaded") == 0 ? "t"
+                         : strcmp(t->variant, "tracerefs") == 0    ? "-tracerefs"
+                                                                   : "";
+    return xasprintf("%s/python3.%d%s-gdb.gdb", dir, t->minor, suffix);
+}
+
+static bool write_script(const struct options *o, const struct layout_table *t, const char *path)
+{
+    char *templates = o->templates ? xstrdup(o->templates) : xasprintf("%s/../templates", o->versions);
+    FILE *f = fopen(path, "w");
+    char err[1024];
+    bool ok = f != NULL;
+    if (!ok)
+        fail(1, "cannot write %s", path);
+    else if (!render_gdb_script(t, templates, f, err, sizeof err))
+        ok = fail(1, "%s", err) == 0;
+    if (f && fclose(f) != 0 && ok)
+        ok = fail(1, "cannot write %s", path) == 0;
+    if (!ok && f)
+        remove(path);
+    free(templates);
+    return ok;
+}
+
 static int write_outputs(const struct options *o, const struct layout_table *t, const char *where)
 {
     char *dir = o->output ? xstrdup(o->output) : xasprintf("out/3.%d", t->minor);
     char *json = xasprintf("%s/layout-3.%d-%s.json", dir, t->minor, t->variant);
     char *c = xasprintf("%s/layout-3.%d-%s.c", dir, t->minor, t->variant);
+    char *gdb = script_path(dir, t);
     int rc = 0;
     if (!make_dirs(dir))
         rc = fail(1, "cannot create the output directory %s", dir);
@@ -372,6 +407,8 @@ static int write_outputs(const struct options *o, const struct layout_table *t, 
         rc = fail(1, "cannot write %s", json);
     else if (!write_file(c, t, table_write_c))
         rc = fail(1, "cannot write %s", c);
+    else if (!write_script(o, t, gdb))
+        rc = 1;
     if (rc == 0 && !o->quiet) {
         size_t present = 0;
         for (size_t i = 0; i < t->fact_count; i++)
@@ -379,8 +416,10 @@ static int write_outputs(const struct options *o, const struct layout_table *t, 
         printf("pyprinter-gen: CPython %s (%s, %s): %zu facts from %s%s%s\n", t->cpython,
                t->variant, t->target, present, where, t->defines[0] ? ", build flags: " : "",
                t->defines);
-        printf("  layout table (JSON): %s\n  layout table (C):    %s\n", json, c);
+        printf("  layout table (JSON): %s\n  layout table (C):    %s\n  GDB script:          %s\n",
+               json, c, gdb);
     }
+    free(gdb);
     free(json);
     free(c);
     free(dir);

@@ -1,0 +1,259 @@
+/* render.c: the template renderer (see render.h). */
+#include "render.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+enum { MAX_NESTING = 16 };
+
+struct render_state {
+    const struct layout_table *table;
+    const char *path;
+    int lineno;
+    /* One entry per open #@if: is the current branch taken, was any branch taken, and
+     * is the whole #@if inside a taken branch. */
+    bool taken[MAX_NESTING], any[MAX_NESTING], outer[MAX_NESTING];
+    int depth;
+    char *err;
+    size_t err_size;
+};
+
+static bool failf(struct render_state *s, const char *what, const char *arg)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, what, arg);
+    snprintf(s->err, s->err_size, "%s:%d: %s", s->path, s->lineno, msg);
+    return false;
+}
+
+static bool active(const struct render_state *s)
+{
+    return s->depth == 0 || (s->outer[s->depth - 1] && s->taken[s->depth - 1]);
+}
+
+/* Evaluates COND ("NAME", "!NAME", "NAME OP N"). */
+static bool eval_condition(struct render_state *s, char *cond, bool *result)
+{
+    char *w[4];
+    size_t n = split_words(cond, w, 4);
+    bool negate = n >= 1 && w[0][0] == '!';
+    const char *name = n >= 1 ? w[0] + negate : "";
+    const struct fact *f = table_find(s->table, name);
+    if (!f)
+        return failf(s, "unknown fact '%s' in condition", name);
+    if (n == 1) {
+        *result = f->present != negate;
+        return true;
+    }
+    if (n != 3 || negate)
+        return failf(s, "cannot read condition '%s'", cond);
+    if (!f->present)
+        return failf(s, "condition on '%s', which this version lacks", name);
+    long long v = strtoll(w[2], NULL, 0), x = f->value;
+    const char *op = w[1];
+    if (strcmp(op, "==") == 0) *result = x == v;
+    else if (strcmp(op, "!=") == 0) *result = x != v;
+    else if (strcmp(op, "<") == 0) *result = x < v;
+    else if (strcmp(op, "<=") == 0) *result = x <= v;
+    else if (strcmp(op, ">") == 0) *result = x > v;
+    else if (strcmp(op, ">=") == 0) *result = x >= v;
+    else return failf(s, "unknown operator '%s'", op);
+    return true;
+}
+
+static bool directive(struct render_state *s, char *line)
+{
+    char *rest = line + 2;
+    size_t len = strcspn(rest, " \t\n");
+    char word[16];
+    snprintf(word, sizeof word, "%.*s", (int)(len < 15 ? len : 15), rest);
+    rest += len;
+    rest[strcspn(rest, "\n")] = '\0';
+    bool value;
+    if (strcmp(word, "if") == 0) {
+        if (s->depth == MAX_NESTING)
+            return failf(s, "%s", "#@if nested too deep");
+        bool outer = active(s);
+        if (!eval_condition(s, rest, &value))
+            return false;
+        s->outer[s->depth] = outer;
+        s->taken[s->depth] = value;
+        s->any[s->depth] = value;
+        s->depth++;
+    } else if (strcmp(word, "elif") == 0 || strcmp(word, "else") == 0) {
+        if (s->depth == 0)
+            return failf(s, "#@%s without #@if", word);
+        int d = s->depth - 1;
+        if (word[1] == 'l' && word[2] == 'i') {
+            value = false;
+            if (!s->any[d] && !eval_condition(s, rest, &value))
+                return false;
+        } else {
+            value = true;
+        }
+        s->taken[d] = !s->any[d] && value;
+        s->any[d] = s->any[d] || value;
+    } else if (strcmp(word, "endif") == 0) {
+        if (s->depth == 0)
+            return failf(s, "%s", "#@endif without #@if");
+        s->depth--;
+    } else {
+        return failf(s, "unknown directive '#@%s'", word);
+    }
+    return true;
+}
+
+/* @word:NAME:K@ and @mask:NAME:K@: word K (8 bytes, little-endian) of the C string NAME
+ * with its NUL, and the mask of the bytes that belong to it, so a template can compare a
+ * type's tp_name with a constant in one or two reads. */
+static bool string_word(struct render_state *s, const char *spec, FILE *out)
+{
+    bool mask = strncmp(spec, "mask:", 5) == 0;
+    const char *text = spec + 5;
+    const char *colon = strrchr(text, ':');
+    if (!colon || colon == text)
+        return failf(s, "cannot read '@%s@'", spec);
+    size_t len = (size_t)(colon - text), k = (size_t)atoi(colon + 1);
+    unsigned long long value = 0, bits = 0;
+    for (size_t i = 0; i < 8; i++) {
+        size_t at = 8 * k + i;
+        if (at > len)
+            break;
+        unsigned char c = at < len ? (unsigned char)text[at] : 0;
+        value |= (unsigned long long)c << (8 * i);
+        bits |= 0xffULL << (8 * i);
+    }
+    if (bits == 0)
+        return failf(s, "'@%s@' is past the end of the string", spec);
+    fprintf(out, "0x%llx", mask ? bits : value);
+    return true;
+}
+
+/* The text a @NAME@ stands for; false (with ERR) when NAME is unknown or absent. */
+static bool substitution(struct render_state *s, const char *name, FILE *out)
+{
+    const struct layout_table *t = s->table;
+    if (strncmp(name, "word:", 5) == 0 || strncmp(name, "mask:", 5) == 0)
+        return string_word(s, name, out);
+    if (strncmp(name, "width:", 6) == 0) {
+        const struct fact *f = table_find(t, name + 6);
+        if (!f || !f->present || f->kind != FACT_BITFIELD)
+            return failf(s, "'@%s@' names no bit-field of this version", name);
+        fprintf(out, "%d", f->width);
+        return true;
+    }
+    if (strcmp(name, "cpython") == 0)
+        fputs(t->cpython, out);
+    else if (strcmp(name, "version_hex") == 0)
+        fprintf(out, "0x%08lx", t->version_hex);
+    else if (strcmp(name, "minor") == 0)
+        fprintf(out, "3.%d", t->minor);
+    else if (strcmp(name, "variant") == 0)
+        fputs(t->variant, out);
+    else {
+        const struct fact *f = table_find(t, name);
+        if (!f)
+            return failf(s, "unknown fact '@%s@'", name);
+        if (!f->present)
+            return failf(s, "'@%s@' does not exist in this version (guard it with #@if)", name);
+        fprintf(out, "%lld", f->value);
+    }
+    return true;
+}
+
+static bool is_name_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '.' || c == ':' || c == '-';
+}
+
+static bool emit_line(struct render_state *s, const char *line, FILE *out)
+{
+    for (const char *p = line; *p; p++) {
+        if (*p == '@') {
+            const char *q = p + 1;
+            if (strncmp(q, "word:", 5) == 0 || strncmp(q, "mask:", 5) == 0)
+                q = q + strcspn(q, "@\n"); /* the string may hold any character but @ */
+            while (is_name_char(*q))
+                q++;
+            if (*q == '@' && q > p + 1) {
+                char name[128];
+                snprintf(name, sizeof name, "%.*s", (int)(q - p - 1), p + 1);
+                if (!substitution(s, name, out))
+                    return false;
+                p = q;
+                continue;
+            }
+        }
+        fputc(*p, out);
+    }
+    return true;
+}
+
+static bool render_file(const struct layout_table *t, const char *path, FILE *out, char *err,
+                        size_t err_size)
+{
+    FILE *in = fopen(path, "r");
+    if (!in) {
+        snprintf(err, err_size, "cannot read template %s", path);
+        return false;
+    }
+    struct render_state s = { .table = t, .path = path, .err = err, .err_size = err_size };
+    char line[4096];
+    bool ok = true;
+    while (ok && fgets(line, sizeof line, in)) {
+        s.lineno++;
+        if (strncmp(line, "#@", 2) == 0)
+            ok = directive(&s, line);
+        else if (active(&s))
+            ok = emit_line(&s, line, out);
+    }
+    fclose(in);
+    if (ok && s.depth != 0) {
+        s.lineno++;
+        ok = failf(&s, "%s", "#@if without #@endif");
+    }
+    return ok;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bool render_gdb_script(const struct layout_table *t, const char *templates_dir, FILE *out,
+                       char *err, size_t err_size)
+{
+    DIR *d = opendir(templates_dir);
+    if (!d) {
+        snprintf(err, err_size, "cannot open the templates directory %s", templates_dir);
+        return false;
+    }
+    char **names = NULL;
+    size_t count = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n > 7 && strcmp(e->d_name + n - 7, ".gdb.in") == 0) {
+            names = xrealloc(names, (count + 1) * sizeof *names);
+            names[count++] = xstrdup(e->d_name);
+        }
+    }
+    closedir(d);
+    qsort(names, count, sizeof *names, compare_names);
+    bool ok = count > 0;
+    if (!ok)
+        snprintf(err, err_size, "no *.gdb.in templates in %s", templates_dir);
+    for (size_t i = 0; ok && i < count; i++) {
+        char *path = xasprintf("%s/%s", templates_dir, names[i]);
+        ok = render_file(t, path, out, err, err_size);
+        free(path);
+    }
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+    return ok;
+}

@@ -1,0 +1,26 @@
+/* render.h: renders the GDB script templates (templates/NN-name.gdb.in) with one layout
+ * table's values baked in, into a pure GDB command-language script.
+ *
+ * Template language, kept tiny so the output reads like hand-written GDB script:
+ *   @NAME@                 the value of fact NAME (decimal); @cpython@, @version_hex@,
+ *                          @minor@, @variant@ name the table itself; @width:NAME@ is a
+ *                          bit-field's width; @word:TEXT:K@ / @mask:TEXT:K@ are the Kth
+ *                          8 bytes of the C string TEXT (with its NUL) and their mask
+ *   #@if COND / #@elif COND / #@else / #@endif
+ *                          keep lines by COND: "NAME" (the fact exists), "!NAME", or
+ *                          "NAME OP INTEGER" with OP one of == != < <= > >=
+ * A line that names a fact this version lacks is an error, so a template can never
+ * silently print a wrong offset. */
+#ifndef PYP_RENDER_H
+#define PYP_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "table.h"
+
+/* Renders every .gdb.in file of TEMPLATES_DIR, in name order, to OUT. */
+bool render_gdb_script(const struct layout_table *t, const char *templates_dir, FILE *out,
+                       char *err, size_t err_size);
+
+#endif

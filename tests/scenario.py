@@ -1,0 +1,125 @@
+"""Runs scenario programs on matrix targets, takes their cores, and runs GDB on them.
+
+A scenario (tests/scenarios/sc_*.py) writes its own truth (truth.py) and then sleeps in a
+C function; the harness takes one core of it with `gcore` and kills it. Every command of
+every engine then runs on that core. The scenario files are copied to the same absolute
+path on the host and inside the sid chroot, so that source lines read on the host match.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import matrix
+
+SCENARIOS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scenarios')
+RUN_DIR = '/tmp/pyprinter-scenarios'
+OUT = os.path.join(matrix.TOP, 'out')
+
+
+def install_scenarios(target):
+    for root in ('/',) + ((target.sysroot,) if target.sysroot else ()):
+        dest = os.path.join(root, RUN_DIR.lstrip('/'))
+        os.makedirs(dest, exist_ok=True)
+        for name in os.listdir(SCENARIOS):
+            if name.endswith('.py'):
+                shutil.copy(os.path.join(SCENARIOS, name), os.path.join(dest, name))
+
+
+def host_path(target, path):
+    return os.path.join(target.sysroot, path.lstrip('/')) if target.sysroot else path
+
+
+class Stopped:
+    """A scenario process, running until its truth is written."""
+
+    def __init__(self, target, scenario, tag):
+        install_scenarios(target)
+        self.target = target
+        self.truth_path = '%s/%s-%s-%d.json' % (RUN_DIR, scenario, tag, os.getpid())
+        host_truth = host_path(target, self.truth_path)
+        if os.path.exists(host_truth):
+            os.unlink(host_truth)
+        env = {'PATH': '/usr/bin:/bin', 'PYP_TRUTH': self.truth_path, 'LC_ALL': 'C.UTF-8',
+               'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '123'}
+        script = '%s/%s.py' % (RUN_DIR, scenario)
+        self.proc = subprocess.Popen(target.run_argv(script), env=env, cwd='/',
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 60
+        while not os.path.exists(host_truth):
+            if self.proc.poll() is not None:
+                raise RuntimeError('%s on %s exited: %s' % (scenario, target.name,
+                                                            self.proc.stderr.read().decode()[-2000:]))
+            if time.time() > deadline:
+                self.kill()
+                raise RuntimeError('%s on %s wrote no truth in 60 s' % (scenario, target.name))
+            time.sleep(0.05)
+        with open(host_truth) as f:
+            self.truth = json.load(f)
+        self.pid = self.truth['pid']
+        time.sleep(0.2)  # let it reach the sleep
+
+    def gcore(self, path):
+        r = subprocess.run(self.target.gdb_attach_argv(self.pid) + ['-ex', 'gcore ' + path],
+                           capture_output=True, text=True, timeout=300)
+        if not os.path.exists(path):
+            raise RuntimeError('gcore failed: ' + r.stdout[-1000:] + r.stderr[-1000:])
+
+    def kill(self):
+        try:
+            self.proc.send_signal(signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+
+def take_core(target, scenario, dest_dir):
+    """(core path, truth) of SCENARIO on TARGET."""
+    os.makedirs(dest_dir, exist_ok=True)
+    core = os.path.join(dest_dir, '%s-%s.core' % (target.name, scenario))
+    s = Stopped(target, scenario, target.name)
+    try:
+        s.gcore(core)
+    finally:
+        s.kill()
+    return core, s.truth
+
+
+def our_script(target):
+    suffix = 'd' if target.flavour == 'debug' else ''
+    return os.path.join(OUT, target.minor, 'python%s%s-gdb.gdb' % (target.minor, suffix))
+
+
+SAFE = ['-iex', 'set may-call-functions off', '-iex', 'set may-write-memory off',
+        '-iex', 'set pagination off', '-iex', 'set width 0']
+MARK = '@@pyp-cmd '
+
+
+def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(),
+            timeout=600):
+    """Runs COMMANDS (after sourcing SCRIPTS) on a core or a live pid. Returns
+    {command index: output} with the output of each command separated."""
+    argv = [gdb, '-q', '-batch', '-nx'] + SAFE + target.gdb_iex() + [target.executable]
+    if core:
+        argv.append(core)
+    else:
+        argv += ['-p', str(pid)]
+    for s in scripts:
+        argv += ['-ex', 'source ' + s]
+    for i, c in enumerate(commands):
+        argv += ['-ex', 'echo %s%d\\n' % (MARK, i), '-ex', c]
+    argv += ['-ex', 'echo %s%d\\n' % (MARK, len(commands))]
+    r = subprocess.run(argv, capture_output=True, timeout=timeout, env=dict(
+        os.environ, LC_ALL='C.UTF-8'))
+    text = r.stdout.decode('utf-8', 'backslashreplace')
+    parts = {}
+    current = None
+    for line in text.splitlines(keepends=True):
+        if line.startswith(MARK):
+            current = int(line[len(MARK):])
+            parts[current] = ''
+        elif current is not None:
+            parts[current] += line
+    return [parts.get(i, '') for i in range(len(commands))], text + r.stderr.decode('utf-8', 'replace')

@@ -1,0 +1,155 @@
+"""What a scenario knows about itself, written down before it stops: the truth the
+pyprinter commands are checked against.
+
+A scenario calls `truth.stop(values)` as the last thing on a line whose rest sleeps in a C
+function:  `truth.record(); time.sleep(3600)`. record() writes JSON to $PYP_TRUTH with:
+- threads: for each thread, its Python frames newest first: file, line, function name and
+  the expected repr of each bound fast local, in python-gdb.py's order (co_varnames);
+- values: [address, expected repr] pairs for `py-repr`.
+Expected reprs follow python-gdb.py's rules, except where pyprinter documents that it
+prints what Python prints instead (floats, str escaping, one-argument exceptions).
+Runs unchanged on CPython 3.8 - 3.15.
+"""
+import ctypes
+import json
+import os
+import sys
+import threading
+
+LIMIT = 1024
+V = sys.version_info[:2]
+
+_registered = []
+
+
+def value(obj):
+    """Registers OBJ so that the truth lists its address and expected repr."""
+    _registered.append(obj)
+    return obj
+
+
+HEAPTYPE = 1 << 9
+IMMUTABLETYPE = 1 << 8
+
+
+def _tp_name(t):
+    """The type's C tp_name, read from the type object itself (offset 24 in every
+    version's PyTypeObject of a GIL build)."""
+    return ctypes.c_char_p.from_address(id(t) + 24).value.decode()
+
+
+def _instance(obj, active):
+    t = type(obj)
+    name = _tp_name(t)
+    d = getattr(obj, '__dict__', None) if '__dict__' in dir(t) or hasattr(obj, '__dict__') else None
+    has_slots_only = d is None
+    if has_slots_only:
+        return '<%s at remote 0x%x>' % (name, id(obj))
+    if not d and V < (3, 11):
+        return '<%s at remote 0x%x>' % (name, id(obj))
+    attrs = ', '.join('%s=%s' % (k, _repr(v, active)) for k, v in d.items())
+    return '<%s(%s) at remote 0x%x>' % (name, attrs, id(obj))
+
+
+def _repr(obj, active):
+    """python-gdb.py's repr of OBJ, as pyprinter prints it (no truncation here)."""
+    t = type(obj)
+    if id(obj) in active:
+        if isinstance(obj, list) and not t.__flags__ & HEAPTYPE:
+            return '[...]'
+        if isinstance(obj, tuple) and not t.__flags__ & HEAPTYPE:
+            return '(...)'
+        if isinstance(obj, (dict, set, frozenset)) and not t.__flags__ & HEAPTYPE:
+            return '{...}'
+        return '<...>'
+    active = active | {id(obj)}
+    if obj is None or t is bool:
+        return repr(obj)
+    if t.__name__ in ('set', 'frozenset') and t in (set, frozenset):
+        if not obj:
+            return '%s()' % t.__name__
+        body = '{%s}' % ', '.join(_repr(x, active) for x in obj)
+        return body if t is set else 'frozenset(%s)' % body
+    if t.__name__ == 'builtin_function_or_method':
+        self = obj.__self__
+        if self is None:
+            return '<built-in function %s>' % obj.__name__
+        return '<built-in method %s of %s object at remote 0x%x>' % (
+            obj.__name__, _tp_name(type(self)), id(self))
+    if t.__name__ == 'method-wrapper':
+        return "<method-wrapper '%s' of %s object at 0x%x>" % (
+            obj.__name__, _tp_name(type(obj.__self__)), id(obj.__self__))
+    if t.__flags__ & HEAPTYPE:
+        return _instance(obj, active)
+    if isinstance(obj, (int, str, bytes, float)):
+        return repr(obj)
+    if isinstance(obj, tuple):
+        if len(obj) == 1:
+            return '(%s,)' % _repr(obj[0], active)
+        return '(%s)' % ', '.join(_repr(x, active) for x in obj)
+    if isinstance(obj, list):
+        return '[%s]' % ', '.join(_repr(x, active) for x in obj)
+    if isinstance(obj, dict):
+        return '{%s}' % ', '.join('%s: %s' % (_repr(k, active), _repr(v, active))
+                                  for k, v in obj.items())
+    if isinstance(obj, BaseException):
+        return '%s(%s)' % (_tp_name(t), ', '.join(_repr(a, active) for a in obj.args))
+    return '<%s at remote 0x%x>' % (_tp_name(t), id(obj))
+
+
+def expected(obj):
+    r = _repr(obj, frozenset())
+    if len(r) > LIMIT:
+        r = r[:LIMIT] + '...(truncated)'
+    return r
+
+
+def _frame_locals(frame):
+    code = frame.f_code
+    cells = set(code.co_cellvars)
+    out = []
+    f_locals = frame.f_locals
+    for name in code.co_varnames:
+        if name in cells:
+            # A captured argument: python-gdb.py shows the cell (3.11+) or nothing.
+            if V >= (3, 11) and name in f_locals:
+                out.append([name, None])
+            continue
+        if name in f_locals:
+            out.append([name, expected(f_locals[name])])
+    return out
+
+
+def _stack(frame):
+    frames = []
+    while frame is not None:
+        frames.append({
+            'file': frame.f_code.co_filename,
+            'line': frame.f_lineno,
+            'name': frame.f_code.co_name,
+            'locals': _frame_locals(frame),
+        })
+        frame = frame.f_back
+    return frames
+
+
+def record():
+    """Writes the truth of every thread (the caller's frame is the newest of its thread)."""
+    current = threading.get_ident()
+    threads = []
+    for ident, frame in sys._current_frames().items():
+        if ident == current:
+            frame = sys._getframe(1)
+        threads.append({'ident': ident, 'main': ident == threading.main_thread().ident,
+                        'current': ident == current, 'frames': _stack(frame)})
+    data = {
+        'pid': os.getpid(),
+        'version': list(sys.version_info[:3]),
+        'hexversion': sys.hexversion,
+        'threads': threads,
+        'values': [['0x%x' % id(o), expected(o)] for o in _registered],
+    }
+    path = os.environ['PYP_TRUTH']
+    with open(path + '.tmp', 'w') as f:
+        json.dump(data, f, indent=1)
+    os.rename(path + '.tmp', path)
