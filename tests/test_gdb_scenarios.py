@@ -152,3 +152,162 @@ def parity_report():
         if row:
             REPORT.append(('parity with the truth (matched/total, both GDBs)',
                            '%-13s %s' % (t.name, '  '.join(row))))
+
+
+def first_run(out):
+    """(level, [frame lines]) of the first run in a py-bt-full output."""
+    lines = [l for l in out.splitlines() if re.match(r'#\d+ Frame 0x', l)]
+    level = lines[0].split()[0]
+    return int(level[1:]), [l for l in lines if l.split()[0] == level]
+
+
+def run_frames(truth_frames, out):
+    level, lines = first_run(out)
+    return level, truth_frames[:len(lines)]
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+@pytest.mark.parametrize('target', target_params())
+def test_py_locals_and_print_at_frame_n(target, gdb, core_dir):
+    """`frame N` with N from py-bt-full lands on a Python frame: py-locals, py-print and
+    py-list then work there."""
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    p = commands_prefix(gdb)
+    script = [scenario.our_script(target)]
+    (full,), raw = scenario.run_gdb(target, [p + '-bt-full'], core=core, gdb=gdb, scripts=script)
+    frames = main_thread(truth)['frames']
+    level, run = run_frames(frames, full)
+    cmds = ['frame %d' % level, p + '-locals', p + '-print local_float', p + '-print args',
+            p + '-print Shape', p + '-print len', p + '-print nosuch', p + '-list', p + '-list 1,3']
+    outs, raw = scenario.run_gdb(target, cmds, core=core, gdb=gdb, scripts=script)
+    _, locs, pf, pa, ps, pl, pn, lst, lst13 = outs
+    want = []
+    for fr in run:
+        if tuple(map(int, target.minor.split('.'))) >= (3, 11):
+            want.append('Locals for ' + fr['name'])
+        for name, exp in fr['locals']:
+            want.append('%s = %s' % (name, exp if exp is not None else '<cell>'))
+    got = [re.sub(r'<cell at remote 0x[0-9a-f]+>', '<cell>', l) for l in locs.splitlines()]
+    problems = []
+    if got != want:
+        problems.append('py-locals:\n%s\nexpected:\n%s' % ('\n'.join(got), '\n'.join(want)))
+    baz = frames[0]
+    local = dict(baz['locals'])
+    checks = [(pf, "local 'local_float' = %s\n" % local['local_float']),
+              (pa, "local 'args' = %s\n" % local['args']),
+              (pn, "'nosuch' not found\n")]
+    for got_text, exp in checks:
+        if got_text != exp:
+            problems.append('py-print: %r, expected %r' % (got_text, exp))
+    if not re.fullmatch(r"global 'Shape' = <type at remote 0x[0-9a-f]+>\n", ps):
+        problems.append('py-print Shape: %r' % ps)
+    if not re.fullmatch(r"builtin 'len' = <built-in method len of module object at remote 0x[0-9a-f]+>\n", pl):
+        problems.append('py-print len: %r' % pl)
+    with open(baz['file']) as f:
+        src = f.readlines()
+    line = baz['line']
+    want_list = ''.join('%4s    %s' % (('>' if i == line else '') + str(i), src[i - 1])
+                        for i in range(max(1, line - 5), min(len(src), line + 5) + 1))
+    if lst != want_list:
+        problems.append('py-list:\n%s\nexpected:\n%s' % (lst, want_list))
+    want13 = ''.join('%4s    %s' % (str(i), src[i - 1]) for i in range(1, 4))
+    if lst13 != want13:
+        problems.append('py-list 1,3:\n%r\nexpected:\n%r' % (lst13, want13))
+    for name in ('py-locals', 'py-print', 'py-list'):
+        record(target, gdb, name, not any(p.startswith(name) for p in problems))
+    assert not problems, '\n'.join(problems) + '\n' + raw[-1500:]
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+@pytest.mark.parametrize('target', target_params())
+def test_py_up_down_select_the_frames_they_print(target, gdb, core_dir):
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    p = commands_prefix(gdb)
+    cmds = []
+    for _ in range(40):
+        cmds += [p + '-up', 'frame']
+    cmds += [p + '-down', 'frame', p + '-down', 'frame']
+    outs, raw = scenario.run_gdb(target, cmds, core=core, gdb=gdb, scripts=[scenario.our_script(target)])
+    problems = []
+    levels = []
+    top = None
+    for i in range(0, len(cmds), 2):
+        moved, frame = outs[i], outs[i + 1]
+        m = re.match(r'#(\d+) ', moved)
+        sel = re.match(r'#(\d+) ', frame)
+        if moved.startswith('Unable to find an older python frame'):
+            top = i
+            break
+        if not m or not sel or m.group(1) != sel.group(1):
+            problems.append('%s printed %r but GDB selected %r' % (cmds[i], moved[:80], frame[:80]))
+            break
+        levels.append(int(m.group(1)))
+    if top is None:
+        problems.append('py-up never reached the oldest frame')
+    if levels != sorted(set(levels)):
+        problems.append('py-up levels not increasing: %s' % levels)
+    down1, f1, down2, f2 = outs[-4:]
+    if len(levels) >= 3:
+        if not down1.startswith('#%d ' % levels[-2]) or not f1.startswith('#%d ' % levels[-2]):
+            problems.append('py-down went to %r, expected #%d' % (down1[:40], levels[-2]))
+    record(target, gdb, 'py-up/down', not problems)
+    assert not problems, '\n'.join(problems) + '\n' + raw[-1500:]
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_py_repr_values(target, core_dir):
+    usable(target)
+    core, truth = core_of(target, 'sc_values', core_dir)
+    values = truth['values']
+    outs, raw = scenario.run_gdb(target, ['py-repr ' + a for a, _ in values], core=core,
+                                 scripts=[scenario.our_script(target)])
+    wrong = ['py-repr %s:\n  got      %r\n  expected %r' % (a, o.rstrip('\n')[:300], e[:300])
+             for (a, e), o in zip(values, outs) if o != e + '\n']
+    ok = len(values) - len(wrong)
+    key = (target.name, 'py-repr')
+    PARITY[key] = (ok, len(values))
+    assert not wrong, '%d of %d wrong:\n' % (len(wrong), len(values)) + '\n'.join(wrong)
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_py_locals_of_every_value(target, core_dir):
+    usable(target)
+    core, truth = core_of(target, 'sc_values', core_dir)
+    (full,), raw = scenario.run_gdb(target, ['py-bt-full'], core=core, scripts=[scenario.our_script(target)])
+    level, _ = first_run(full)
+    (_, locs), raw = scenario.run_gdb(target, ['frame %d' % level, 'py-locals'], core=core,
+                                      scripts=[scenario.our_script(target)])
+    fr = main_thread(truth)['frames'][0]
+    want = ['%s = %s' % (n, e) for n, e in fr['locals']]
+    got = [l for l in locs.splitlines() if not l.startswith('Locals for ')]
+    diff = [(g, w) for g, w in zip(got, want) if g != w]
+    record(target, matrix.GDB_MINIMAL, 'py-locals values', not diff and len(got) == len(want))
+    assert len(got) == len(want) and not diff, '\n'.join('got      %s\nexpected %s' % (g[:300], w[:300]) for g, w in diff)
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+@pytest.mark.parametrize('target', target_params())
+def test_thread_apply_all_py_bt(target, gdb, core_dir):
+    usable(target)
+    core, truth = core_of(target, 'sc_threads', core_dir)
+    p = commands_prefix(gdb)
+    (out,), raw = scenario.run_gdb(target, ['thread apply all %s-bt' % p], core=core, gdb=gdb,
+                                   scripts=[scenario.our_script(target)])
+    blocks = out.split('Traceback (most recent call first):')[1:]
+    got = sorted(tuple(python_lines(b)) for b in blocks if python_lines(b))
+    want = sorted(tuple(expected_bt(t['frames'])) for t in truth['threads'])
+    record(target, gdb, 'thread apply all', got == want)
+    assert len(truth['threads']) == 5
+    assert got == want, "got:\n%s\nwant:\n%s" % ("\n".join(map(str, got)), "\n".join(map(str, want)))
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_deep_stack(target, core_dir):
+    usable(target)
+    core, truth = core_of(target, 'sc_deep', core_dir)
+    (out,), raw = scenario.run_gdb(target, ['py-bt'], core=core, scripts=[scenario.our_script(target)])
+    frames = main_thread(truth)['frames']
+    assert len(frames) > 300
+    assert python_lines(out) == expected_bt(frames)
