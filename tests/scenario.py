@@ -62,10 +62,32 @@ class Stopped:
         time.sleep(0.2)  # let it reach the sleep
 
     def gcore(self, path):
-        r = subprocess.run(self.target.gdb_attach_argv(self.pid) + ['-ex', 'gcore ' + path],
-                           capture_output=True, text=True, timeout=300)
+        if self.target.sysroot:
+            r = self._gcore_in_chroot(path)
+        else:
+            r = subprocess.run(self.target.gdb_attach_argv(self.pid) + ['-ex', 'gcore ' + path],
+                               capture_output=True, text=True, timeout=300)
         if not os.path.exists(path):
             raise RuntimeError('gcore failed: ' + r.stdout[-1000:] + r.stderr[-1000:])
+
+    def _gcore_in_chroot(self, path):
+        """sid's own gdb writes the core: the host's GDB 13 writes the thread stacks of a
+        sid (glibc 2.43) process as zeros. Its gdb needs /proc inside the chroot."""
+        root = self.target.sysroot
+        proc = os.path.join(root, 'proc')
+        inside = '/tmp/pyprinter-core-%d' % os.getpid()
+        mounted = subprocess.run(['mount', '--bind', '/proc', proc]).returncode == 0
+        try:
+            r = subprocess.run(['/usr/sbin/chroot', root, 'gdb', '-q', '-batch', '-nx',
+                                '-p', str(self.pid), '-ex', 'gcore ' + inside],
+                               capture_output=True, text=True, timeout=300)
+        finally:
+            if mounted:
+                subprocess.run(['umount', proc])
+        host = os.path.join(root, inside.lstrip('/'))
+        if os.path.exists(host):
+            shutil.move(host, path)
+        return r
 
     def kill(self):
         try:

@@ -300,7 +300,9 @@ def test_thread_apply_all_py_bt(target, gdb, core_dir):
     want = sorted(tuple(expected_bt(t['frames'])) for t in truth['threads'])
     record(target, gdb, 'thread apply all', got == want)
     assert len(truth['threads']) == 5
-    assert got == want, "got:\n%s\nwant:\n%s" % ("\n".join(map(str, got)), "\n".join(map(str, want)))
+    import difflib
+    assert got == want, '\n'.join(difflib.unified_diff(
+        ['\n'.join(g) for g in want], ['\n'.join(g) for g in got], 'truth', 'ours', lineterm=''))
 
 
 @pytest.mark.parametrize('target', target_params())

@@ -41,6 +41,10 @@ def _tp_name(t):
 def _instance(obj, active):
     t = type(obj)
     name = _tp_name(t)
+    offset = getattr(t, '__dictoffset__', 0)
+    if V < (3, 11) and offset > 0 and not ctypes.c_void_p.from_address(id(obj) + offset).value:
+        # No dict yet; reading obj.__dict__ would create one.
+        return '<%s at remote 0x%x>' % (name, id(obj))
     d = getattr(obj, '__dict__', None) if '__dict__' in dir(t) or hasattr(obj, '__dict__') else None
     has_slots_only = d is None
     if has_slots_only:
