@@ -149,6 +149,8 @@ def _debian_targets():
             t.skip = '%s is missing (./setup installs python3.11-dbg)' % exe
             yield t
             continue
+        gdbpy = '/usr/share/gdb/auto-load/usr/bin/python3.11-gdb.py'
+        t.python_gdb = gdbpy if os.path.exists(gdbpy) else ''
         yield _finish(t, '/usr/lib/debug')
 
 

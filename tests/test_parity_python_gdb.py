@@ -1,0 +1,82 @@
+"""The second oracle: CPython's own python-gdb.py of the same version, run by the full
+GDB on the same core as our commands (loaded side by side: ours are pyp-* there). Line by
+line, our output must equal python-gdb.py's, except where python-gdb.py is documented as
+wrong (README.md, "Divergences"): it never decodes floats, escapes str wrongly on
+3.8-3.10 and gives one-argument exceptions a trailing comma. Prints a parity table."""
+import re
+
+import pytest
+
+import matrix
+import scenario
+from conftest import REPORT, target_params, usable
+from test_gdb_scenarios import core_dir, core_of, first_run  # noqa: F401 (fixture)
+
+ROWS = {}
+
+
+def divergence(target, theirs):
+    """Why python-gdb.py's line may differ from ours, or None."""
+    if re.search(r'<(float|complex) at remote 0x', theirs):
+        return 'float'
+    if tuple(map(int, target.minor.split('.'))) <= (3, 10) and re.search(r"'[^']*[^\x00-\x7f]", theirs):
+        return 'str escaping'
+    if re.search(r"\w+Error\([^()]*,\)", theirs):
+        return 'exception'
+    return None
+
+
+def compare(target, command, theirs, ours):
+    t_lines, o_lines = theirs.splitlines(), ours.splitlines()
+    matched = diverged = 0
+    bad = []
+    for i in range(max(len(t_lines), len(o_lines))):
+        t = t_lines[i] if i < len(t_lines) else '<missing>'
+        o = o_lines[i] if i < len(o_lines) else '<missing>'
+        if t == o:
+            matched += 1
+        elif divergence(target, t):
+            diverged += 1
+        else:
+            bad.append('line %d\n  python-gdb.py: %s\n  pyprinter:     %s' % (i, t[:300], o[:300]))
+    m, d, n = ROWS.get((target.name, command), (0, 0, 0))
+    ROWS[(target.name, command)] = (m + matched, d + diverged, n + matched + diverged + len(bad))
+    return bad
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_same_output_as_python_gdb(target, core_dir):  # noqa: F811
+    usable(target)
+    if not target.python_gdb:
+        pytest.skip('%s ships no python-gdb.py' % target.name)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    scripts = [target.python_gdb, scenario.our_script(target)]
+    (bt, full), raw = scenario.run_gdb(target, ['pyp-bt-full', 'py-bt-full'], core=core,
+                                       gdb=matrix.GDB_FULL, scripts=scripts)
+    if 'Undefined command: "py-bt-full"' in raw or 'Python scripting is not supported' in raw:
+        pytest.skip('python-gdb.py did not load: ' + raw[-300:])
+    level, _ = first_run(bt)
+    cmds = ['py-bt', 'pyp-bt', 'py-bt-full', 'pyp-bt-full',
+            'frame %d' % level, 'py-locals', 'pyp-locals', 'py-print args', 'pyp-print args',
+            'py-print len', 'pyp-print len', 'py-list', 'pyp-list',
+            'py-up', 'pyp-up', 'py-down', 'pyp-down']
+    outs, raw = scenario.run_gdb(target, cmds, core=core, gdb=matrix.GDB_FULL, scripts=scripts)
+    res = dict(zip(cmds, outs))
+    bad = []
+    for c in ('py-bt', 'py-bt-full', 'py-locals', 'py-print args', 'py-print len', 'py-list'):
+        theirs, ours = res[c], res['p' + c.replace('py-', 'yp-', 1)]
+        if 'Unable to read information on python frame' in theirs or 'unable to read python frame' in theirs:
+            ROWS.setdefault((target.name, 'python-gdb.py cannot'), (0, 0, 0))
+            continue
+        bad += ['%s: %s' % (c, b) for b in compare(target, c.split()[0], theirs, ours)]
+    assert not bad, '\n'.join(bad[:20])
+
+
+@pytest.fixture(scope='session', autouse=True)
+def parity_table():
+    yield
+    for t in matrix.targets():
+        row = ['%s %d/%d' % (c, m, n) + (' (+%d documented)' % d if d else '')
+               for (name, c), (m, d, n) in sorted(ROWS.items()) if name == t.name and n]
+        if row:
+            REPORT.append(('parity with python-gdb.py (identical lines/total)', '%-13s %s' % (t.name, '  '.join(row))))
