@@ -16,8 +16,28 @@ from test_gdb_scenarios import core_dir, core_of, first_run  # noqa: F401 (fixtu
 ROWS = {}
 
 
+def instance_segment(line, at):
+    """The instance repr '<Name(...) at remote 0x...>' around position AT, or None."""
+    start = line.rfind('(', 0, at + 1)
+    head = re.search(r'<[\w.]+\($', line[:start + 1]) if start >= 0 else None
+    if not head:
+        return None
+    end = line.find(') at remote 0x', start)
+    return line[head.start():end] if end >= 0 else line[head.start():]
+
+
 def divergence(target, theirs, ours):
     """Why python-gdb.py's line may differ from ours, or None."""
+    at = next((i for i, (x, y) in enumerate(zip(theirs, ours)) if x != y), None)
+    if at is not None:
+        if theirs[at:].startswith(('<...>', '[...]', '{...}', '(...)')):
+            return 'cycles'   # python-gdb.py marks any object seen twice
+        a, b = instance_segment(theirs, at), instance_segment(ours, at)
+        if a and b and sorted(a) == sorted(b):
+            return 'attribute order'
+        truncated = theirs.endswith('...(truncated)') or ours.endswith('...(truncated)')
+        if a and b and truncated and a.split('(', 1)[0] == b.split('(', 1)[0]:
+            return 'attribute order'
     if target.minor == '3.8' and re.sub(r'line \d+', 'line N', theirs) == re.sub(r'line \d+', 'line N', ours):
         return '3.8 line numbers'
     if re.search(r'<(float|complex) at remote 0x', theirs):
@@ -46,7 +66,9 @@ def compare(target, command, theirs, ours):
             if divergence(target, t, o):
                 diverged += 1
             else:
-                bad.append('python-gdb.py: %s\n  pyprinter:     %s' % (t[:300], o[:300]))
+                at = next((i for i, (x, y) in enumerate(zip(t, o)) if x != y), min(len(t), len(o)))
+                bad.append('at %d\n  python-gdb.py: ...%s\n  pyprinter:     ...%s' % (
+                    at, t[max(0, at - 100):at + 150], o[max(0, at - 100):at + 150]))
     m, d, n = ROWS.get((target.name, command), (0, 0, 0))
     ROWS[(target.name, command)] = (m + matched, d + diverged, n + matched + diverged + len(bad))
     return bad
