@@ -109,9 +109,20 @@ def take_core(target, scenario, dest_dir):
     return core, s.truth
 
 
+_scripts = {}
+
+
 def our_script(target):
-    suffix = 'd' if target.flavour == 'debug' else ''
-    return os.path.join(OUT, target.minor, 'python%s%s-gdb.gdb' % (target.minor, suffix))
+    """The GDB script generated for exactly this target's CPython (its own headers, so the
+    patch release matches too), as a packager would generate it."""
+    if target.name not in _scripts:
+        suffix = 'd' if target.flavour == 'debug' else ''
+        dest = os.path.join(OUT, 'matrix', target.name)
+        subprocess.run([os.path.join(OUT, 'bin', 'pyprinter-gen'), '--cpython', target.minor,
+                        '--variant', target.variant, '--headers', target.include_dir, '-q',
+                        '-o', dest], check=True)
+        _scripts[target.name] = os.path.join(dest, 'python%s%s-gdb.gdb' % (target.minor, suffix))
+    return _scripts[target.name]
 
 
 SAFE = ['-iex', 'set may-call-functions off', '-iex', 'set may-write-memory off',
