@@ -134,11 +134,14 @@ def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scrip
             timeout=600):
     """Runs COMMANDS (after sourcing SCRIPTS) on a core or a live pid. Returns
     {command index: output} with the output of each command separated."""
-    argv = [gdb, '-q', '-batch', '-nx'] + SAFE + target.gdb_iex() + [target.executable]
+    # On a live process the settings come after the attach: GDB's own attach machinery
+    # (thread-event breakpoints) writes memory; our commands run with both settings off.
+    argv = [gdb, '-q', '-batch', '-nx'] + (SAFE if core else []) + target.gdb_iex() + [target.executable]
     if core:
         argv.append(core)
     else:
         argv += ['-p', str(pid)]
+        argv += [a if a != '-iex' else '-ex' for a in SAFE]
     for s in scripts:
         argv += ['-ex', 'source ' + s]
     for i, c in enumerate(commands):

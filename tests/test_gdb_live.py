@@ -1,0 +1,54 @@
+"""The GDB script on live processes: attach to a running scenario (gdb-minimal and the
+full GDB), `thread apply all py-bt` over its five threads, and py-up / py-down / frame N
+moving GDB's own selection. Each process is left exactly as it was (no memory written,
+no function called: both are forbidden for the whole run)."""
+import re
+
+import pytest
+
+import matrix
+import scenario
+from conftest import target_params, usable
+from test_gdb_scenarios import GDBS, commands_prefix, expected_bt, python_lines
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+@pytest.mark.parametrize('target', target_params())
+def test_attach_thread_apply_all(target, gdb):
+    usable(target)
+    s = scenario.Stopped(target, 'sc_threads', 'live')
+    try:
+        p = commands_prefix(gdb)
+        (out, after), raw = scenario.run_gdb(target, ['thread apply all %s-bt' % p, 'echo done\\n'],
+                                             pid=s.pid, gdb=gdb, scripts=[scenario.our_script(target)])
+        alive = s.proc.poll() is None
+    finally:
+        s.kill()
+    blocks = out.split('Traceback (most recent call first):')[1:]
+    got = sorted(tuple(python_lines(b)) for b in blocks if python_lines(b))
+    want = sorted(tuple(expected_bt(t['frames'])) for t in s.truth['threads'])
+    assert got == want, out[-2000:]
+    assert after == 'done\n' and alive
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_live_up_down_and_frame_n(target):
+    usable(target)
+    s = scenario.Stopped(target, 'sc_calls', 'live')
+    try:
+        script = [scenario.our_script(target)]
+        (full,), raw = scenario.run_gdb(target, ['py-bt-full'], pid=s.pid, scripts=script)
+        levels = sorted({int(m) for m in re.findall(r'^#(\d+) Frame', full, re.M)})
+        cmds = ['frame %d' % levels[1], 'py-list', 'py-down', 'frame', 'py-up', 'frame', 'py-locals']
+        outs, raw = scenario.run_gdb(target, cmds, pid=s.pid, scripts=script)
+    finally:
+        s.kill()
+    frames = next(t for t in s.truth['threads'] if t['current'])['frames']
+    sel, lst, down, fr_down, up, fr_up, locs = outs
+    assert sel.startswith('#%d ' % levels[1])
+    assert re.search(r'^ *>\d+ ', lst, re.M), lst
+    m = re.match(r'#(\d+) ', down)
+    assert m and fr_down.startswith('#%s ' % m.group(1)) and int(m.group(1)) < levels[1], down + fr_down
+    m = re.match(r'#(\d+) ', up)
+    assert m and fr_up.startswith('#%s ' % m.group(1)) and int(m.group(1)) == levels[1], up + fr_up
+    assert locs.strip() and 'Unable' not in locs, locs
