@@ -381,15 +381,18 @@ static bool write_script(const struct options *o, const struct layout_table *t, 
     char *templates = o->templates ? xstrdup(o->templates) : xasprintf("%s/../templates", o->versions);
     FILE *f = fopen(path, "w");
     char err[1024];
-    bool ok = f != NULL;
-    if (!ok)
-        fail(1, "cannot write %s", path);
-    else if (!render_gdb_script(t, templates, f, err, sizeof err))
-        ok = fail(1, "%s", err) == 0;
-    if (f && fclose(f) != 0 && ok)
-        ok = fail(1, "cannot write %s", path) == 0;
-    if (!ok && f)
-        remove(path);
+    bool ok = f != NULL && render_gdb_script(t, templates, f, err, sizeof err);
+    if (f == NULL)
+        snprintf(err, sizeof err, "cannot write %s", path);
+    if (f != NULL && fclose(f) != 0 && ok) {
+        snprintf(err, sizeof err, "cannot write %s", path);
+        ok = false;
+    }
+    if (!ok) {
+        fail(1, "%s", err);
+        if (f != NULL)
+            remove(path);
+    }
     free(templates);
     return ok;
 }

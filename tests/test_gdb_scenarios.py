@@ -313,3 +313,25 @@ def test_deep_stack(target, core_dir):
     frames = main_thread(truth)['frames']
     assert len(frames) > 300
     assert python_lines(out) == expected_bt(frames)
+
+
+@pytest.mark.parametrize('name', ['sc_cext', 'sc_gil'])
+@pytest.mark.parametrize('target', target_params())
+def test_more_scenarios(target, name, core_dir):
+    """A C extension calling back into Python; threads waiting for the GIL (python-gdb.py
+    names those C frames "Waiting for the GIL" where the binary has symbols)."""
+    usable(target)
+    core, truth = core_of(target, name, core_dir)
+    (out, full), raw = scenario.run_gdb(target, ['thread apply all py-bt', 'py-bt-full'], core=core,
+                                        scripts=[scenario.our_script(target)])
+    blocks = out.split('Traceback (most recent call first):')[1:]
+    got = sorted(tuple(python_lines(b)) for b in blocks if python_lines(b))
+    want = sorted(tuple(expected_bt(t['frames'])) for t in truth['threads'])
+    assert got == want, out[-3000:]
+    frames = main_thread(truth)['frames']
+    lines = [l for l in full.splitlines() if re.match(r'#\S+ Frame 0x', l)]
+    assert [l.split(' ', 1)[1] for l in lines] == [expected_frame_text(fr, l.split(' ', 1)[1])
+                                                   for fr, l in zip(frames, lines)]
+    if name == 'sc_gil' and not target.stripped:
+        assert out.count('  Waiting for the GIL') == 3, out
+    record(target, matrix.GDB_MINIMAL, name, True)
