@@ -32,10 +32,15 @@ def host_path(target, path):
     return os.path.join(target.sysroot, path.lstrip('/')) if target.sysroot else path
 
 
+def _unlimited_core():
+    import resource
+    resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+
+
 class Stopped:
     """A scenario process, running until its truth is written."""
 
-    def __init__(self, target, scenario, tag):
+    def __init__(self, target, scenario, tag, workdir=None):
         install_scenarios(target)
         self.target = target
         self.truth_path = '%s/%s-%s-%d.json' % (RUN_DIR, scenario, tag, os.getpid())
@@ -45,7 +50,13 @@ class Stopped:
         env = {'PATH': '/usr/bin:/bin', 'PYP_TRUTH': self.truth_path, 'LC_ALL': 'C.UTF-8',
                'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '123'}
         script = '%s/%s.py' % (RUN_DIR, scenario)
-        self.proc = subprocess.Popen(target.run_argv(script), env=env, cwd='/',
+        argv = target.run_argv(script)
+        if workdir:
+            # Kernel cores: core_pattern "core" puts the file in the process's directory.
+            argv = target.run_argv('-c', 'import os, runpy, sys; os.chdir(%r); sys.argv = [%r]; '
+                                   'sys.path.insert(0, %r); runpy.run_path(%r, run_name="__main__")'
+                                   % (workdir, script, RUN_DIR, script))
+        self.proc = subprocess.Popen(argv, env=env, cwd='/', preexec_fn=_unlimited_core,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 60
         while not os.path.exists(host_truth):
@@ -110,6 +121,30 @@ def take_core(target, scenario, dest_dir):
 
 
 _scripts = {}
+
+
+def take_kernel_core(target, scenario, dest_dir):
+    """(core path, truth) of SCENARIO on TARGET, the core written by the kernel (SIGABRT,
+    RLIMIT_CORE unlimited), or (None, reason) when the kernel wrote none."""
+    with open('/proc/sys/kernel/core_pattern') as f:
+        pattern = f.read().strip()
+    if pattern.startswith('|') or '/' in pattern:
+        return None, 'core_pattern is %r, not a plain file name' % pattern
+    inside = '%s/kcore-%s-%d' % (RUN_DIR, target.name, os.getpid())
+    host_dir = host_path(target, inside)
+    shutil.rmtree(host_dir, ignore_errors=True)
+    os.makedirs(host_dir)
+    s = Stopped(target, scenario, target.name + '-k', workdir=inside)
+    os.kill(s.pid, signal.SIGABRT)
+    s.proc.wait()
+    names = [n for n in os.listdir(host_dir) if n.startswith(pattern.split('%')[0])]
+    if not names:
+        return None, 'the kernel wrote no core (pattern %r)' % pattern
+    os.makedirs(dest_dir, exist_ok=True)
+    core = os.path.join(dest_dir, '%s-%s.kcore' % (target.name, scenario))
+    shutil.move(os.path.join(host_dir, names[0]), core)
+    shutil.rmtree(host_dir, ignore_errors=True)
+    return core, s.truth
 
 
 def our_script(target):

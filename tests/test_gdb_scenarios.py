@@ -335,3 +335,14 @@ def test_more_scenarios(target, name, core_dir):
     if name == 'sc_gil' and not target.stripped:
         assert out.count('  Waiting for the GIL') == 3, out
     record(target, matrix.GDB_MINIMAL, name, True)
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name in ('pyenv-3.8', 'pyenv-3.12', 'debian-3.11', 'sid-3.14', 'sid-3.15d')))
+def test_kernel_core(target, core_dir):
+    """A core written by the kernel (the scenario killed with SIGABRT) reads like gcore's."""
+    usable(target)
+    core, truth = scenario.take_kernel_core(target, 'sc_calls', core_dir)
+    if core is None:
+        pytest.skip(truth)
+    (out,), raw = scenario.run_gdb(target, ['py-bt'], core=core, scripts=[scenario.our_script(target)])
+    assert python_lines(out) == expected_bt(main_thread(truth)['frames']), raw[-2000:]
