@@ -139,10 +139,6 @@ def test_py_bt_full(target, gdb, core_dir):
     assert not problems, '\n'.join(problems) + '\n' + raw[-2000:]
 
 
-def pytest_sessionfinish():
-    pass
-
-
 @pytest.fixture(scope='session', autouse=True)
 def parity_report():
     yield
