@@ -58,3 +58,21 @@ def usable(target):
 
 def target_params(predicate=lambda t: True):
     return [pytest.param(t, id=t.name) for t in matrix.targets() if predicate(t)]
+
+
+@pytest.fixture(scope='session')
+def core_dir(tmp_path_factory):
+    """Where the scenario cores of this run go (one per target and scenario)."""
+    return str(tmp_path_factory.mktemp('cores'))
+
+
+_cores = {}
+
+
+def core_of(target, name, core_dir):
+    """(core, truth) of scenario NAME on TARGET, taken once per test run."""
+    import scenario
+    key = (target.name, name)
+    if key not in _cores:
+        _cores[key] = scenario.take_core(target, name, core_dir)
+    return _cores[key]

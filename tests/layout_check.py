@@ -7,8 +7,6 @@ import json
 import re
 import subprocess
 
-import matrix
-
 MARK = '@@pyp '
 
 

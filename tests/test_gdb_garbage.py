@@ -12,8 +12,7 @@ import pytest
 
 import matrix
 import scenario
-from conftest import target_params, usable
-from test_gdb_scenarios import core_dir, core_of  # noqa: F401 (fixture)
+from conftest import core_of, target_params, usable
 
 PICK = ('pyenv-3.8', 'pyenv-3.10', 'debian-3.11', 'pyenv-3.12', 'sid-3.14', 'sid-3.15')
 
@@ -66,7 +65,7 @@ def scenario_table(target):
 
 
 @pytest.fixture
-def corrupt_copy(tmp_path, core_dir):  # noqa: F811
+def corrupt_copy(tmp_path, core_dir):
     def make(target):
         core, truth = core_of(target, 'sc_calls', core_dir)
         copy = str(tmp_path / 'corrupt.core')
@@ -101,7 +100,7 @@ def test_wild_pointer_in_frame_chain(target, corrupt_copy):
 
 
 @pytest.mark.parametrize('target', target_params(picked))
-def test_py_repr_of_null_wild_and_non_objects(target, core_dir):  # noqa: F811
+def test_py_repr_of_null_wild_and_non_objects(target, core_dir):
     usable(target)
     core, truth = core_of(target, 'sc_calls', core_dir)
     cmds = ['py-repr 0', 'py-repr 0xdeadbeef000', 'py-repr 8', 'py-repr $sp', 'py-repr $pc',
@@ -117,7 +116,7 @@ def test_py_repr_of_null_wild_and_non_objects(target, core_dir):  # noqa: F811
 
 
 @pytest.mark.parametrize('target', target_params(picked))
-def test_truncated_core(target, tmp_path, core_dir):  # noqa: F811
+def test_truncated_core(target, tmp_path, core_dir):
     usable(target)
     core, truth = core_of(target, 'sc_calls', core_dir)
     cut = str(tmp_path / 'truncated.core')
@@ -132,7 +131,7 @@ def test_truncated_core(target, tmp_path, core_dir):  # noqa: F811
 
 
 @pytest.mark.parametrize('target', target_params(lambda t: t.name in ('pyenv-3.11', 'pyenv-3.13', 'sid-3.14')))
-def test_wrong_version_says_so(target, core_dir):  # noqa: F811
+def test_wrong_version_says_so(target, core_dir):
     usable(target)
     core, truth = core_of(target, 'sc_calls', core_dir)
     other = '3.12' if target.minor != '3.12' else '3.11'

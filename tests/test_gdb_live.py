@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-import matrix
 import scenario
 from conftest import target_params, usable
 from test_gdb_scenarios import GDBS, commands_prefix, expected_bt, python_lines
@@ -43,7 +42,6 @@ def test_live_up_down_and_frame_n(target):
         outs, raw = scenario.run_gdb(target, cmds, pid=s.pid, scripts=script)
     finally:
         s.kill()
-    frames = next(t for t in s.truth['threads'] if t['current'])['frames']
     sel, lst, down, fr_down, up, fr_up, locs = outs
     assert sel.startswith('#%d ' % levels[1])
     assert re.search(r'^ *>\d+ ', lst, re.M), lst

@@ -2,32 +2,16 @@
 taken and py-bt, py-bt-full, py-locals, py-print, py-list and py-repr run on it, in
 gdb-minimal and in the full GDB, with may-call-functions and may-write-memory off. Each
 output must equal what the scenario recorded about itself before it stopped."""
-import os
 import re
 
 import pytest
 
 import matrix
 import scenario
-from conftest import REPORT, target_params, usable
+from conftest import REPORT, core_of, target_params, usable
 
 GDBS = [pytest.param(matrix.GDB_MINIMAL, id='gdb-minimal'), pytest.param(matrix.GDB_FULL, id='gdb')]
 PARITY = {}
-
-
-@pytest.fixture(scope='session')
-def core_dir(tmp_path_factory):
-    return str(tmp_path_factory.mktemp('cores'))
-
-
-_cores = {}
-
-
-def core_of(target, name, core_dir):
-    key = (target.name, name)
-    if key not in _cores:
-        _cores[key] = scenario.take_core(target, name, core_dir)
-    return _cores[key]
 
 
 def commands_prefix(gdb):

@@ -10,8 +10,8 @@ import pytest
 
 import matrix
 import scenario
-from conftest import REPORT, target_params, usable
-from test_gdb_scenarios import core_dir, core_of, first_run  # noqa: F401 (fixture)
+from conftest import REPORT, core_of, target_params, usable
+from test_gdb_scenarios import first_run
 
 ROWS = {}
 
@@ -86,7 +86,7 @@ def compare(target, command, theirs, ours):
 
 
 @pytest.mark.parametrize('target', target_params())
-def test_same_output_as_python_gdb(target, core_dir):  # noqa: F811
+def test_same_output_as_python_gdb(target, core_dir):
     usable(target)
     if not target.python_gdb:
         pytest.skip('%s ships no python-gdb.py' % target.name)
