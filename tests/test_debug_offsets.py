@@ -14,7 +14,7 @@ COOKIE = int.from_bytes(b'xdebugpy', 'little')
 
 
 def is_313_or_later(t):
-    return tuple(int(x) for x in t.minor.split('.')) >= (3, 13)
+    return t.at_least('3.13')
 
 
 @pytest.mark.parametrize('target', target_params(is_313_or_later))

@@ -14,6 +14,15 @@ GDBS = [pytest.param(matrix.GDB_MINIMAL, id='gdb-minimal'), pytest.param(matrix.
 PARITY = {}
 
 
+def on_core(target, name, core_dir, commands, gdb=matrix.GDB_MINIMAL):
+    """(outputs, truth, raw) of COMMANDS run with our script on scenario NAME's core."""
+    usable(target)
+    core, truth = core_of(target, name, core_dir)
+    outs, raw = scenario.run_gdb(target, commands, core=core, gdb=gdb,
+                                 scripts=[scenario.our_script(target)])
+    return outs, truth, raw
+
+
 def commands_prefix(gdb):
     return 'py' if gdb == matrix.GDB_MINIMAL else 'pyp'
 
@@ -64,11 +73,8 @@ def main_thread(truth):
 @pytest.mark.parametrize('gdb', GDBS)
 @pytest.mark.parametrize('target', target_params())
 def test_py_bt(target, gdb, core_dir):
-    usable(target)
-    core, truth = core_of(target, 'sc_calls', core_dir)
     p = commands_prefix(gdb)
-    (out,), raw = scenario.run_gdb(target, [p + '-bt'], core=core, gdb=gdb,
-                                   scripts=[scenario.our_script(target)])
+    (out,), truth, raw = on_core(target, 'sc_calls', core_dir, [p + '-bt'], gdb)
     frames = main_thread(truth)['frames']
     ok = out.startswith('Traceback (most recent call first):\n') and python_lines(out) == expected_bt(frames)
     record(target, gdb, 'py-bt', ok)
@@ -99,11 +105,9 @@ def expected_frame_text(fr, ours):
 @pytest.mark.parametrize('gdb', GDBS)
 @pytest.mark.parametrize('target', target_params())
 def test_py_bt_full(target, gdb, core_dir):
-    usable(target)
-    core, truth = core_of(target, 'sc_calls', core_dir)
     p = commands_prefix(gdb)
-    (out, bt), raw = scenario.run_gdb(target, [p + '-bt-full', 'bt -frame-arguments none'],
-                                      core=core, gdb=gdb, scripts=[scenario.our_script(target)])
+    (out, bt), truth, raw = on_core(target, 'sc_calls', core_dir,
+                                    [p + '-bt-full', 'bt -frame-arguments none'], gdb)
     frames = main_thread(truth)['frames']
     got = [l for l in out.splitlines() if re.match(r'#\S+ Frame 0x', l)]
     problems = []
@@ -164,7 +168,7 @@ def test_py_locals_and_print_at_frame_n(target, gdb, core_dir):
     _, locs, pf, pa, ps, pl, pn, lst, lst13 = outs
     want = []
     for fr in run:
-        if tuple(map(int, target.minor.split('.'))) >= (3, 11):
+        if target.at_least('3.11'):
             want.append('Locals for ' + fr['name'])
         for name, exp in fr['locals']:
             want.append('%s = %s' % (name, exp if exp is not None else '<cell>'))

@@ -46,7 +46,7 @@ def test_gdb_attaches_and_finds_the_runtime(running, gdb):
     if 'tstate.native_thread_id' in facts:
         commands.append('printf "%slwp %%lu\\n", *(unsigned long *)($pyp_tstate + %d)'
                         % (mark, facts['tstate.native_thread_id']))
-    if tuple(map(int, target.minor.split('.'))) >= (3, 11):
+    if target.at_least('3.11'):
         commands.append('printf "%sversion %%lu\\n", {unsigned long}&Py_Version' % mark)
     argv = target.gdb_attach_argv(pid, gdb)
     for c in commands:

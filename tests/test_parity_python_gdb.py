@@ -47,7 +47,7 @@ def divergence(target, theirs, ours):
             return '3.8 line numbers'
     if re.search(r'<(float|complex) at remote 0x', theirs):
         return 'float'
-    if tuple(map(int, target.minor.split('.'))) <= (3, 10) and re.search(r"'[^']*[^\x00-\x7f]", theirs):
+    if not target.at_least('3.11') and re.search(r"'[^']*[^\x00-\x7f]", theirs):
         return 'str escaping'
     if re.search(r"\w+Error\([^()]*,\)", theirs):
         return 'exception'

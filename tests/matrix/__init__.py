@@ -39,6 +39,10 @@ class Target:
     stripped: bool = False
     skip: str = ''            # why the target cannot be used, '' when it can
 
+    def at_least(self, minor):
+        """True when this target is CPython MINOR ("3.11") or later."""
+        return tuple(map(int, self.minor.split('.'))) >= tuple(map(int, minor.split('.')))
+
     @property
     def variant(self):
         return 'debug' if self.flavour == 'debug' else 'release'
