@@ -3,7 +3,8 @@
  *   pyprinter-gen --cpython 3.12 [--headers DIR] [--variant V] [--target T] [-o DIR]
  *   pyprinter-gen --cpython 3.12 --query NAME
  *   pyprinter-gen --list
- *   pyprinter-gen --c-header FILE */
+ *   pyprinter-gen --c-header FILE
+ *   pyprinter-gen --registry FILE */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "extract.h"
 #include "headers.h"
 #include "manifest.h"
+#include "registry.h"
 #include "render.h"
 #include "table.h"
 #include "util.h"
@@ -32,6 +34,8 @@ static const char usage[] =
     "       pyprinter-gen --cpython 3.X --query NAME print one fact of the table\n"
     "       pyprinter-gen --list                     list supported versions and variants\n"
     "       pyprinter-gen --c-header FILE            write the fact index header (pyp_facts.h)\n"
+    "       pyprinter-gen --registry FILE            write every committed table as C source for\n"
+    "                                                the runtime decoder (pyp_registry.c)\n"
     "\n"
     "Reads CPython's C headers with libclang and writes the layout table (struct sizes, field\n"
     "offsets, enum values, flag bits and features the pyprinter decoders need) as JSON and as\n"
@@ -68,6 +72,7 @@ struct options {
     const char *output;
     const char *query;
     const char *c_header;
+    const char *registry;
     const char *versions;
     const char *templates;
     const char *defines[32];
@@ -127,6 +132,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         { "define", required_argument, NULL, 'D' },
         { "no-build-flags", no_argument, NULL, 'N' },
         { "templates", required_argument, NULL, 'T' },
+        { "registry", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     const char *env = getenv("PYPRINTER_VERSIONS");
@@ -151,6 +157,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'Q': o->query = optarg; break;
         case 'l': o->list = true; break;
         case 'C': o->c_header = optarg; break;
+        case 'R': o->registry = optarg; break;
         case 'V': o->versions = optarg; break;
         case 'k': o->committed = true; break;
         case 'q': o->quiet = true; break;
@@ -168,7 +175,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (optind < argc)
         return fail(2, "unexpected argument '%s' (see --help)", argv[optind]);
-    if (!o->list && !o->c_header && o->minor < 0)
+    if (!o->list && !o->c_header && !o->registry && o->minor < 0)
         return fail(2, "%s", "say which CPython: --cpython 3.X (or --list, see --help)");
     return 0;
 }
@@ -226,6 +233,26 @@ static int write_c_header(const struct options *o)
     }
     manifest_write_c_header(&m, f);
     int rc = fclose(f) == 0 ? 0 : fail(1, "cannot write %s", o->c_header);
+    manifest_free(&m);
+    return rc;
+}
+
+static int write_registry(const struct options *o)
+{
+    struct manifest m;
+    if (!load_manifest(o, &m))
+        return 1;
+    FILE *f = fopen(o->registry, "w");
+    char err[1024];
+    int rc = 0;
+    if (!f)
+        rc = fail(1, "cannot write %s", o->registry);
+    else if (!registry_write(&m, o->versions, o->target, f, err, sizeof err))
+        rc = fail(1, "%s", err);
+    if (f && fclose(f) != 0 && rc == 0)
+        rc = fail(1, "cannot write %s", o->registry);
+    if (rc != 0 && f)
+        remove(o->registry);
     manifest_free(&m);
     return rc;
 }
@@ -477,5 +504,7 @@ int main(int argc, char **argv)
         return list_versions(&o);
     if (o.c_header)
         return write_c_header(&o);
+    if (o.registry)
+        return write_registry(&o);
     return generate(&o);
 }

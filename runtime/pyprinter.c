@@ -1,0 +1,260 @@
+/* pyprinter.c: the pyprinter command, a thin shell over the runtime library.
+ *
+ *   pyprinter bt [--locals] [--native] [--json] [--nonblocking] PID
+ *   pyprinter bt [--locals] [--native] [--json] [--sysroot DIR] CORE [EXE]
+ *   pyprinter repr PID|CORE [EXE] ADDRESS...
+ *
+ * Exit status: see usage[] (and README.md). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "code.h"
+#include "decode.h"
+#include "output.h"
+#include "python.h"
+#include "repr.h"
+#include "target.h"
+
+#ifndef PYP_VERSION
+#define PYP_VERSION "0.1"
+#endif
+
+static const char usage[] =
+    "usage: pyprinter bt [options] PID            every thread's Python stack of a live process\n"
+    "       pyprinter bt [options] CORE [EXE]     the same from a core file\n"
+    "       pyprinter repr [options] PID|CORE [EXE] ADDRESS...\n"
+    "                                             the repr of the PyObject * at each ADDRESS\n"
+    "\n"
+    "Reads a CPython 3.8-3.15 process or core directly (no GDB, no Python, no DWARF needed:\n"
+    "stripped distribution builds work) and prints each thread with its OS thread id, its\n"
+    "PyThreadState and its status, then its Python frames innermost first, in py-bt's words.\n"
+    "\n"
+    "options:\n"
+    "  -l, --locals        each frame's arguments, locals and closure variables, in locals()\n"
+    "                      order, as py-locals prints them\n"
+    "  -n, --native        the native (C) stack of each thread, with the Python frames each\n"
+    "                      eval-loop C frame runs shown under it\n"
+    "  -j, --json          one JSON document instead of text (schema in README.md)\n"
+    "      --nonblocking   read a live process without stopping it (the stacks may be torn;\n"
+    "                      no native frames)\n"
+    "      --sysroot DIR   read the files a core names under DIR (a core from another machine,\n"
+    "                      a container or a chroot)\n"
+    "      --no-source     do not read source files\n"
+    "  -h, --help          this text\n"
+    "      --version       pyprinter's version\n"
+    "\n"
+    "A live process is stopped only while it is read (every thread, with PTRACE_SEIZE), never\n"
+    "written to, and left running even if pyprinter is interrupted.\n"
+    "\n"
+    "exit status: 0 printed; 1 not a Python process; 2 wrong usage; 3 no such process or file;\n"
+    "4 permission denied; 5 not a core file (or unreadable); 6 a CPython version pyprinter\n"
+    "does not know\n";
+
+enum command { CMD_BT, CMD_REPR };
+
+struct options {
+    enum command command;
+    bool locals, native, json, nonblocking, no_source;
+    const char *sysroot;
+    const char *target;
+    const char *exe;
+    char **addresses;
+    int address_count;
+};
+
+static int fail(int code, const char *fmt, const char *arg)
+{
+    fputs("pyprinter: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return code;
+}
+
+static bool is_pid(const char *s, pid_t *pid)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v <= 0 || v > 0x7fffffff)
+        return false;
+    *pid = (pid_t)v;
+    return true;
+}
+
+static bool is_address(const char *s)
+{
+    char *end;
+    errno = 0;
+    strtoull(s, &end, 0);
+    return *s && !*end && errno == 0;
+}
+
+static int parse(int argc, char **argv, struct options *o)
+{
+    static const struct option longs[] = {
+        { "locals", no_argument, NULL, 'l' },       { "native", no_argument, NULL, 'n' },
+        { "json", no_argument, NULL, 'j' },         { "nonblocking", no_argument, NULL, 'B' },
+        { "sysroot", required_argument, NULL, 'S' }, { "no-source", no_argument, NULL, 'N' },
+        { "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    memset(o, 0, sizeof *o);
+    if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fputs(usage, stdout);
+        exit(0);
+    }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("pyprinter %s\n", PYP_VERSION);
+        exit(0);
+    }
+    if (argc < 2)
+        return fail(2, "%s", "say what to do: pyprinter bt PID, pyprinter bt CORE [EXE] (see --help)");
+    if (strcmp(argv[1], "bt") == 0)
+        o->command = CMD_BT;
+    else if (strcmp(argv[1], "repr") == 0)
+        o->command = CMD_REPR;
+    else
+        return fail(2, "unknown command '%s': bt or repr (see --help)", argv[1]);
+    int c;
+    opterr = 0;
+    optind = 2;
+    while ((c = getopt_long(argc, argv, "lnjh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'l': o->locals = true; break;
+        case 'n': o->native = true; break;
+        case 'j': o->json = true; break;
+        case 'B': o->nonblocking = true; break;
+        case 'S': o->sysroot = optarg; break;
+        case 'N': o->no_source = true; break;
+        case 'h': fputs(usage, stdout); exit(0);
+        case 'V': printf("pyprinter %s\n", PYP_VERSION); exit(0);
+        default: return fail(2, "unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    char **rest = argv + optind;
+    int n = argc - optind;
+    if (n < 1)
+        return fail(2, "%s", "say which process or core: a PID or a core file (see --help)");
+    o->target = rest[0];
+    int at = 1;
+    pid_t pid;
+    if (!is_pid(o->target, &pid) && n > at && (o->command == CMD_BT || !is_address(rest[at])))
+        o->exe = rest[at++];
+    if (o->command == CMD_REPR) {
+        o->addresses = rest + at;
+        o->address_count = n - at;
+        if (o->address_count == 0)
+            return fail(2, "%s", "say which object: pyprinter repr TARGET ADDRESS...");
+        for (int i = 0; i < o->address_count; i++)
+            if (!is_address(o->addresses[i]))
+                return fail(2, "'%s' is not an address (0x7f... or decimal)", o->addresses[i]);
+    } else if (n > at) {
+        return fail(2, "unexpected argument '%s' (see --help)", rest[at]);
+    }
+    if (o->native && o->nonblocking)
+        return fail(2, "%s", "--native needs the process stopped: drop --nonblocking");
+    return 0;
+}
+
+static int open_target(const struct options *o, struct pyp_target *t)
+{
+    char err[1024];
+    struct pyp_open_options oo = { o->sysroot, o->exe, o->nonblocking };
+    pid_t pid;
+    enum pyp_open_error rc;
+    if (is_pid(o->target, &pid)) {
+        struct stat st;
+        if (stat(o->target, &st) == 0)
+            return fail(2, "'%s' is both a process id and a file: write ./%s for the file", o->target);
+        rc = pyp_target_open_pid(t, pid, &oo, err, sizeof err);
+    } else {
+        rc = pyp_target_open_core(t, o->target, &oo, err, sizeof err);
+    }
+    if (rc != PYP_OPEN_OK)
+        return fail((int)rc, "%s", err);
+    return 0;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int run_bt(const struct options *o, struct pyp_target *t, struct pyp_python *py)
+{
+    struct pyp_report r = { 0 };
+    struct pyp_decode_options d = { .locals = o->locals, .native = o->native,
+                                    .status_unwind = !o->nonblocking, .sources = !o->no_source };
+    r.nonblocking = o->nonblocking;
+    r.with_locals = o->locals;
+    double start = now();
+    pyp_describe(t, py, &r);
+    pyp_decode(t, py, &d, &r);
+    pyp_target_resume(t);
+    r.seconds_stopped = now() - start;
+    for (size_t i = 0; i < r.note_count; i++)
+        fprintf(stderr, "pyprinter: %s\n", r.notes[i]);
+    if (o->json)
+        pyp_output_json(&r, stdout);
+    else
+        pyp_output_text(&r, stdout);
+    pyp_report_free(&r);
+    return 0;
+}
+
+static int run_repr(const struct options *o, struct pyp_target *t, struct pyp_python *py)
+{
+    struct pyp_buf b = PYP_BUF_INIT;
+    int rc = 0;
+    for (int i = 0; i < o->address_count; i++) {
+        uint64_t addr = strtoull(o->addresses[i], NULL, 0);
+        uint64_t probe;
+        buf_clear(&b);
+        if (addr != 0 && !pyp_mem_u64(py->mem, addr, &probe)) {
+            fprintf(stderr, "pyprinter: cannot read a Python object at 0x%llx\n",
+                    (unsigned long long)addr);
+            rc = 1;
+            continue;
+        }
+        pyp_repr(py, addr, &b);
+        printf("%s\n", buf_str(&b));
+    }
+    buf_free(&b);
+    pyp_target_resume(t);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse(argc, argv, &o);
+    if (rc != 0)
+        return rc;
+    struct pyp_target t;
+    rc = open_target(&o, &t);
+    if (rc != 0)
+        return rc;
+    struct pyp_python py;
+    char err[1024];
+    enum pyp_find_error found = pyp_python_find(&py, &t, err, sizeof err);
+    if (found != PYP_FIND_OK) {
+        pyp_target_close(&t);
+        pyp_code_cache_free(&py);
+        pyp_python_free(&py);
+        return fail((int)found, "%s", err);
+    }
+    rc = o.command == CMD_BT ? run_bt(&o, &t, &py) : run_repr(&o, &t, &py);
+    pyp_code_cache_free(&py);
+    pyp_python_free(&py);
+    pyp_target_close(&t);
+    return rc;
+}

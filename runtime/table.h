@@ -1,0 +1,46 @@
+/* table.h: the layout facts the decoder reads a target with.
+ *
+ * The compiled tables (pyp_layout.h; every committed version x variant, generated into
+ * the registry by pyprinter-gen --registry) are read-only. A target gets its own copy,
+ * struct pyp_table, chosen by version and variant and then corrected by what the target
+ * says about itself (_Py_DebugOffsets on 3.13+, see debug_offsets.h): the decoder only
+ * ever reads facts from that copy, by logical name (enum pyp_fact_id). */
+#ifndef PYP_TABLE_H
+#define PYP_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pyp_layout.h"
+
+struct pyp_table {
+    const struct pyp_layout *base;  /* the compiled table it started from */
+    int64_t value[PYP_FACT_COUNT];
+    int16_t width[PYP_FACT_COUNT];
+    bool present[PYP_FACT_COUNT];
+};
+
+/* The fact ID (an enum pyp_fact_id without its PYP_ prefix) of table T. */
+#define FACT(t, id) ((t)->value[PYP_##id])
+#define HAS(t, id) ((t)->present[PYP_##id])
+
+/* Every compiled table, and how many (registry generated at build time). */
+extern const struct pyp_layout *const pyp_compiled_layouts[];
+extern const unsigned pyp_compiled_layout_count;
+
+/* The compiled table for VERSION_HEX and VARIANT: the same patch release if there is one,
+ * else the nearest patch release of the same minor (the newest older one, else the
+ * oldest newer one). A pre-release only matches its own minor. NULL when that minor
+ * or variant has none. */
+const struct pyp_layout *pyp_layout_for(unsigned long version_hex, const char *variant);
+
+/* T = a copy of BASE. */
+void pyp_table_from(struct pyp_table *t, const struct pyp_layout *base);
+
+/* The logical name of fact ID ("iframe.previous"); NULL for an unknown ID. */
+const char *pyp_fact_name(unsigned id);
+
+/* "3.8 3.9 ... 3.15": the minors the compiled tables cover, for error messages. */
+const char *pyp_supported_versions(void);
+
+#endif
