@@ -38,6 +38,13 @@ void pyp_describe(const struct pyp_target *t, const struct pyp_python *py, struc
         for (size_t i = 0; i < py->note_count; i++)
             pyp_report_note(r, "%s", py->notes[i]);
     }
+    if (t->missing_files)
+        pyp_report_note(r, "%zu file%s the core maps %s not on this machine (%s%s): what the "
+                           "core did not dump from them cannot be read; pass --sysroot DIR if "
+                           "they are under DIR",
+                        t->missing_files, t->missing_files == 1 ? "" : "s",
+                        t->missing_files == 1 ? "is" : "are", t->missing_example,
+                        t->missing_files > 1 ? ", ..." : "");
     if (t->truncated)
         pyp_report_note(r, "the core file is truncated: memory past its end reads as unreadable");
 }
@@ -123,6 +130,9 @@ static void read_frames(struct pyp_python *py, struct pyp_sources *src, const st
     th->chain_problem = (int)s->problem;
     if (s->problem == PYP_CHAIN_UNREADABLE)
         th->error = pyp_xasprintf("cannot read the frame at 0x%llx", (unsigned long long)s->bad_address);
+    else if (s->count == 0 && s->walked > 2)
+        th->error = pyp_xasprintf("none of the %zu frames of the chain holds a readable code object",
+                                  s->walked);
 }
 
 static bool stack_names(const struct pyp_thread *th, const char *const *names)

@@ -113,6 +113,7 @@ void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, struct pyp_stack *s)
             break;
         }
         uint64_t code;
+        s->walked++;
         bool is_py = pyp_frame_code(py, frame, &code);
         if (is_py) {
             add_frame(s, frame, code, (int)s->run_count);

@@ -38,6 +38,7 @@ struct pyp_stack {
     size_t count;
     struct pyp_run *runs;
     size_t run_count;
+    size_t walked;            /* frames of the chain, Python or not */
     enum pyp_chain_problem problem;
     uint64_t bad_address;     /* PYP_CHAIN_UNREADABLE: the frame that could not be read */
 };
