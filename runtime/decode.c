@@ -13,7 +13,10 @@
 #include "source.h"
 #include "threads.h"
 
-enum { MAX_NATIVE = 4096, STATUS_FRAMES = 48, PTHREAD_SCAN = 2048 };
+enum { MAX_NATIVE = 4096, STATUS_FRAMES = 48, PTHREAD_SCAN = 2048,
+       /* Frames walked in all threads: a real process stays far below, a corrupt one
+        * must not keep pyprinter busy for minutes. */
+       FRAME_BUDGET = 2000000 };
 
 static char *dup_or_null(const char *s)
 {
@@ -169,7 +172,7 @@ static void set_status(struct pyp_python *py, const struct pyp_pythread *pt, str
 static void decode_thread(struct pyp_python *py, struct pyp_target *t, struct pyp_sources *src,
                           struct pyp_native *native, const struct pyp_decode_options *o,
                           const struct pyp_os_thread *os, const struct pyp_pythread *pt,
-                          struct pyp_report *r)
+                          size_t *budget, struct pyp_report *r)
 {
     struct pyp_thread *th = pyp_report_add_thread(r);
     if (os) {
@@ -189,7 +192,8 @@ static void decode_thread(struct pyp_python *py, struct pyp_target *t, struct py
     th->pthread_id = pt->pthread_id;
     th->interpreter_id = pt->interp_id;
     struct pyp_stack s;
-    pyp_stack_walk(py, pt->tstate, &s);
+    pyp_stack_walk(py, pt->tstate, *budget, &s);
+    *budget = *budget > s.walked ? *budget - s.walked : 0;
     read_frames(py, src, &s, o, th);
     set_status(py, pt, th);
     if (th->has_native)
@@ -219,6 +223,7 @@ void pyp_decode(struct pyp_target *t, struct pyp_python *py, const struct pyp_de
     long *python_of = pyp_xcalloc(t->thread_count ? t->thread_count : 1, sizeof *python_of);
     match_threads(py, t, pts, n, python_of);
     bool *shown = pyp_xcalloc(n ? n : 1, sizeof *shown);
+    size_t budget = FRAME_BUDGET;
     struct pyp_sources *src = pyp_sources_new(t);
     struct pyp_native *native = NULL;
     if ((o->native || o->status_unwind) && t->thread_count) {
@@ -230,11 +235,11 @@ void pyp_decode(struct pyp_target *t, struct pyp_python *py, const struct pyp_de
         const struct pyp_pythread *pt = python_of[i] >= 0 ? &pts[python_of[i]] : NULL;
         if (pt)
             shown[python_of[i]] = true;
-        decode_thread(py, t, src, native, o, &t->threads[i], pt, r);
+        decode_thread(py, t, src, native, o, &t->threads[i], pt, &budget, r);
     }
     for (size_t j = 0; j < n; j++)
         if (!shown[j])
-            decode_thread(py, t, src, native, o, NULL, &pts[j], r);
+            decode_thread(py, t, src, native, o, NULL, &pts[j], &budget, r);
     pyp_native_close(native);
     pyp_sources_free(src);
     free(shown);
