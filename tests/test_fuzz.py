@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 import matrix
-from conftest import core_of, usable
+from conftest import core_of
 
 OUT = os.path.join(matrix.TOP, 'out', 'fuzz')
 SEED_TARGETS = ['pyenv-3.8', 'pyenv-3.10', 'pyenv-3.11', 'pyenv-3.12', 'debian-3.11',
