@@ -165,10 +165,9 @@ SAFE = ['-iex', 'set may-call-functions off', '-iex', 'set may-write-memory off'
 MARK = '@@pyp-cmd '
 
 
-def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(),
-            timeout=600):
-    """Runs COMMANDS (after sourcing SCRIPTS) on a core or a live pid. Returns
-    {command index: output} with the output of each command separated."""
+def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=()):
+    """argv of a batch GDB that runs COMMANDS (after sourcing SCRIPTS) on a core or a live
+    pid, each command's output preceded by a marker line (see split_outputs)."""
     # On a live process the settings come after the attach: GDB's own attach machinery
     # (thread-event breakpoints) writes memory; our commands run with both settings off.
     argv = [gdb, '-q', '-batch', '-nx'] + (SAFE if core else []) + target.gdb_iex() + [target.executable]
@@ -182,9 +181,11 @@ def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scrip
     for i, c in enumerate(commands):
         argv += ['-ex', 'echo %s%d\\n' % (MARK, i), '-ex', c]
     argv += ['-ex', 'echo %s%d\\n' % (MARK, len(commands))]
-    r = subprocess.run(argv, capture_output=True, timeout=timeout, env=dict(
-        os.environ, LC_ALL='C.UTF-8'))
-    text = r.stdout.decode('utf-8', 'backslashreplace')
+    return argv
+
+
+def split_outputs(text, count):
+    """The output of each of COUNT commands, from the text of a gdb_argv run."""
     parts = {}
     current = None
     for line in text.splitlines(keepends=True):
@@ -193,4 +194,54 @@ def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scrip
             parts[current] = ''
         elif current is not None:
             parts[current] += line
-    return [parts.get(i, '') for i in range(len(commands))], text + r.stderr.decode('utf-8', 'replace')
+    return [parts.get(i, '') for i in range(count)]
+
+
+def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(),
+            timeout=600, stdout='pipe'):
+    """Runs COMMANDS (after sourcing SCRIPTS) on a core or a live pid. Returns
+    ([output of each command], whole text). STDOUT says where GDB writes, as a user
+    would collect it: 'pipe', 'file' (batch output redirected to a file) or 'pty' (a
+    terminal: GDB's output as seen on screen)."""
+    argv = gdb_argv(target, commands, core, pid, gdb, scripts)
+    env = dict(os.environ, LC_ALL='C.UTF-8')
+    if stdout == 'pty':
+        text, err = _run_on_pty(argv, env, timeout)
+    elif stdout == 'file':
+        import tempfile
+        with tempfile.TemporaryFile() as f:
+            r = subprocess.run(argv, stdout=f, stderr=subprocess.PIPE, timeout=timeout, env=env)
+            f.seek(0)
+            text, err = f.read().decode('utf-8', 'backslashreplace'), r.stderr.decode('utf-8', 'replace')
+    else:
+        r = subprocess.run(argv, capture_output=True, timeout=timeout, env=env)
+        text, err = r.stdout.decode('utf-8', 'backslashreplace'), r.stderr.decode('utf-8', 'replace')
+    return split_outputs(text, len(commands)), text + err
+
+
+def _run_on_pty(argv, env, timeout):
+    """GDB on a pseudo-terminal (stdin, stdout and stderr), as in an interactive shell;
+    returns (what the terminal showed, '')."""
+    import pty
+    import select
+    master, slave = pty.openpty()
+    p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=dict(env, TERM='dumb'),
+                         close_fds=True)
+    os.close(slave)
+    chunks = []
+    deadline = time.time() + timeout
+    while True:
+        ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.time()))
+        if not ready:
+            p.kill()
+            break
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    p.wait()
+    os.close(master)
+    return b''.join(chunks).decode('utf-8', 'backslashreplace').replace('\r\n', '\n'), ''

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+import gdb_threads
 import scenario
 from conftest import target_params, usable
 from test_gdb_scenarios import GDBS, commands_prefix, expected_bt, python_lines
@@ -23,10 +24,8 @@ def test_attach_thread_apply_all(target, gdb):
         alive = s.proc.poll() is None
     finally:
         s.kill()
-    blocks = out.split('Traceback (most recent call first):')[1:]
-    got = sorted(tuple(python_lines(b)) for b in blocks if python_lines(b))
-    want = sorted(tuple(expected_bt(t['frames'])) for t in s.truth['threads'])
-    assert got == want, out[-2000:]
+    bad = gdb_threads.problems(out, s.truth, python_lines, expected_bt)
+    assert not bad, '\n'.join(bad) + '\n' + out[-2000:]
     assert after == 'done\n' and alive
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+import gdb_threads
 import matrix
 import scenario
 from conftest import REPORT, core_of, target_params, usable
@@ -271,22 +272,21 @@ def test_py_locals_of_every_value(target, core_dir):
     assert len(got) == len(want) and not diff, '\n'.join('got      %s\nexpected %s' % (g[:300], w[:300]) for g, w in diff)
 
 
+@pytest.mark.parametrize('stdout', ['file', 'pty'])
 @pytest.mark.parametrize('gdb', GDBS)
 @pytest.mark.parametrize('target', target_params())
-def test_thread_apply_all_py_bt(target, gdb, core_dir):
+def test_thread_apply_all_py_bt(target, gdb, stdout, core_dir):
+    """Each thread's stack under its own `Thread N (...)` header, in the order GDB prints
+    them: in batch output to a file, and on a terminal."""
     usable(target)
     core, truth = core_of(target, 'sc_threads', core_dir)
     p = commands_prefix(gdb)
     (out,), raw = scenario.run_gdb(target, ['thread apply all %s-bt' % p], core=core, gdb=gdb,
-                                   scripts=[scenario.our_script(target)])
-    blocks = out.split('Traceback (most recent call first):')[1:]
-    got = sorted(tuple(python_lines(b)) for b in blocks if python_lines(b))
-    want = sorted(tuple(expected_bt(t['frames'])) for t in truth['threads'])
-    record(target, gdb, 'thread apply all', got == want)
+                                   scripts=[scenario.our_script(target)], stdout=stdout)
+    bad = gdb_threads.problems(out, truth, python_lines, expected_bt)
+    record(target, gdb, 'thread apply all', not bad)
     assert len(truth['threads']) == 5
-    import difflib
-    assert got == want, '\n'.join(difflib.unified_diff(
-        ['\n'.join(g) for g in want], ['\n'.join(g) for g in got], 'truth', 'ours', lineterm=''))
+    assert not bad, '\n'.join(bad) + '\n' + raw[-3000:]
 
 
 @pytest.mark.parametrize('target', target_params())
@@ -308,10 +308,8 @@ def test_more_scenarios(target, name, core_dir):
     core, truth = core_of(target, name, core_dir)
     (out, full), raw = scenario.run_gdb(target, ['thread apply all py-bt', 'py-bt-full'], core=core,
                                         scripts=[scenario.our_script(target)])
-    blocks = out.split('Traceback (most recent call first):')[1:]
-    got = sorted(tuple(python_lines(b)) for b in blocks if python_lines(b))
-    want = sorted(tuple(expected_bt(t['frames'])) for t in truth['threads'])
-    assert got == want, out[-3000:]
+    bad = gdb_threads.problems(out, truth, python_lines, expected_bt)
+    assert not bad, '\n'.join(bad) + '\n' + out[-3000:]
     frames = main_thread(truth)['frames']
     lines = [l for l in full.splitlines() if re.match(r'#\S+ Frame 0x', l)]
     assert [l.split(' ', 1)[1] for l in lines] == [expected_frame_text(fr, l.split(' ', 1)[1])

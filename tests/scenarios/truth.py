@@ -140,11 +140,13 @@ def _stack(frame):
 def record():
     """Writes the truth of every thread (the caller's frame is the newest of its thread)."""
     current = threading.get_ident()
+    native = {t.ident: t.native_id for t in threading.enumerate()}
     threads = []
     for ident, frame in sys._current_frames().items():
         if ident == current:
             frame = sys._getframe(1)
-        threads.append({'ident': ident, 'main': ident == threading.main_thread().ident,
+        threads.append({'ident': ident, 'native_id': native.get(ident),
+                        'main': ident == threading.main_thread().ident,
                         'current': ident == current, 'frames': _stack(frame)})
     data = {
         'pid': os.getpid(),
