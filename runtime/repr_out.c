@@ -40,20 +40,6 @@ void rout_lit(struct pyp_repr_out *out, const char *text)
     rout_bytes(out, text, strlen(text));
 }
 
-void rout_utf8(struct pyp_repr_out *out, const char *text)
-{
-    const unsigned char *p = (const unsigned char *)text;
-    while (*p) {
-        size_t n = 1;
-        while (p[n] && (p[n] & 0xc0) == 0x80)
-            n++;
-        if (!room(out))
-            return;
-        buf_add(out->buf, p, n);
-        p += n;
-    }
-}
-
 void rout_udec(struct pyp_repr_out *out, uint64_t v)
 {
     char s[24];

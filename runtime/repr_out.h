@@ -27,8 +27,6 @@ void rout_lit(struct pyp_repr_out *out, const char *text);
 /* N bytes, each counted as one character and written as it is (C strings of the target:
  * type and method names). */
 void rout_bytes(struct pyp_repr_out *out, const char *bytes, size_t n);
-/* UTF-8 text, counted in code points (names decoded by code.h). */
-void rout_utf8(struct pyp_repr_out *out, const char *text);
 /* An unsigned decimal number. */
 void rout_udec(struct pyp_repr_out *out, uint64_t v);
 /* 0x followed by lowercase hex digits. */
