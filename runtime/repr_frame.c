@@ -37,10 +37,11 @@ static bool put_locals(struct repr_ctx *c, uint64_t frame, uint64_t code)
     const struct pyp_table *t = &c->py->table;
     struct pyp_mem *m = c->py->mem;
     bool old = FACT(t, FEATURE_FRAME_MODEL) == 1;
+    int64_t names_field = old ? FACT(t, CODE_VARNAMES) : FACT(t, CODE_LOCALSPLUSNAMES);
     uint64_t names, slots = pyp_frame_slots(c->py, frame);
     int32_t count;
     int64_t size;
-    if (!pyp_mem_u64(m, code + (uint64_t)(old ? FACT(t, CODE_VARNAMES) : FACT(t, CODE_LOCALSPLUSNAMES)), &names) ||
+    if (!pyp_mem_u64(m, code + (uint64_t)names_field, &names) ||
         !pyp_mem_i32(m, code + (uint64_t)FACT(t, CODE_NLOCALS), &count) ||
         !pyp_mem_i64(m, names + (uint64_t)FACT(t, TUPLE_OB_SIZE), &size))
         return false;
@@ -94,10 +95,11 @@ bool repr_frame_object(struct repr_ctx *c, const struct repr_obj *o)
 {
     const struct pyp_table *t = &c->py->table;
     bool old = FACT(t, FEATURE_FRAME_MODEL) == 1;
+    int64_t code_field = old ? FACT(t, PYFRAME_CODE) : FACT(t, IFRAME_EXECUTABLE);
     uint64_t frame = o->addr, code;
-    if (!old && !pyp_mem_u64(c->py->mem, o->addr + (uint64_t)FACT(t, PYFRAME_IFRAME), &frame))
-        return false;
-    if (!pyp_mem_u64(c->py->mem, frame + (uint64_t)(old ? FACT(t, PYFRAME_CODE) : FACT(t, IFRAME_EXECUTABLE)), &code))
+    /* A code field that cannot be read is memory giving out ("...>"), not a shim. */
+    if ((!old && !pyp_mem_u64(c->py->mem, o->addr + (uint64_t)FACT(t, PYFRAME_IFRAME), &frame)) ||
+        !pyp_mem_u64(c->py->mem, frame + (uint64_t)code_field, &code))
         return false;
     if (!pyp_frame_code(c->py, frame, &code))
         return repr_generic(c, o);
