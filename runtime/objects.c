@@ -29,10 +29,8 @@ bool pyp_type_flags(struct pyp_python *py, uint64_t type, uint64_t *flags)
     return pyp_mem_u64(py->mem, type + (uint64_t)FACT(&py->table, TYPE_FLAGS), flags);
 }
 
-/* Bit-field FIELD (a fact whose value is its bit offset from the struct start) of the
- * 32-bit word STATE read at byte offset STATE_OFFSET. */
-static unsigned state_bits(const struct pyp_table *t, unsigned field, uint32_t state,
-                           int64_t state_offset)
+unsigned pyp_bitfield(const struct pyp_table *t, unsigned field, uint32_t state,
+                      int64_t state_offset)
 {
     int64_t shift = t->value[field] - 8 * state_offset;
     int width = t->width[field] > 0 ? t->width[field] : 1;
@@ -49,12 +47,12 @@ bool pyp_str_open(struct pyp_python *py, uint64_t obj, struct pyp_str *s)
     if (obj < PYP_MIN_ADDR || !pyp_mem_u32(py->mem, obj + (uint64_t)state_offset, &state) ||
         !pyp_mem_i64(py->mem, obj + (uint64_t)FACT(t, STR_LENGTH), &s->length))
         return false;
-    s->kind = state_bits(t, PYP_STR_STATE_KIND, state, state_offset);
-    bool compact = state_bits(t, PYP_STR_STATE_COMPACT, state, state_offset);
-    s->ascii = state_bits(t, PYP_STR_STATE_ASCII, state, state_offset);
+    s->kind = pyp_bitfield(t, PYP_STR_STATE_KIND, state, state_offset);
+    bool compact = pyp_bitfield(t, PYP_STR_STATE_COMPACT, state, state_offset);
+    s->ascii = pyp_bitfield(t, PYP_STR_STATE_ASCII, state, state_offset);
     if (s->kind != 1 && s->kind != 2 && s->kind != 4)
         return false;
-    if (HAS(t, STR_STATE_READY) && !state_bits(t, PYP_STR_STATE_READY, state, state_offset))
+    if (HAS(t, STR_STATE_READY) && !pyp_bitfield(t, PYP_STR_STATE_READY, state, state_offset))
         return false;
     if (s->length < 0 || s->length > (int64_t)1 << 40)
         return false;

@@ -24,6 +24,12 @@ bool pyp_type_name(struct pyp_python *py, uint64_t type, char *name);
 bool pyp_obj_type_name(struct pyp_python *py, uint64_t obj, char *name);
 bool pyp_type_flags(struct pyp_python *py, uint64_t type, uint64_t *flags);
 
+/* Bit-field FIELD (a fact whose value is its bit offset from the struct start, with its
+ * width) of the 32-bit word STATE read at byte offset STATE_OFFSET; 0 when the field is
+ * not inside that word. */
+unsigned pyp_bitfield(const struct pyp_table *t, unsigned field, uint32_t state,
+                      int64_t state_offset);
+
 /* A str object, as its state says. */
 struct pyp_str {
     int64_t length;           /* code points */

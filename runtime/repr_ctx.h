@@ -1,0 +1,101 @@
+/* repr_ctx.h: what the repr printers (repr*.c) share; internal to them.
+ *
+ * One repr is one struct repr_ctx: the target, the limited output (repr_out.h), and the
+ * objects being printed by depth, so that a container met again inside itself prints
+ * its cycle marker ([...], (...), {...}, <...>) and the depth stops at REPR_MAX_DEPTH
+ * ("..."), as the GDB script's pyp-repr does.
+ *
+ * A printer returns false when memory gave out half-way (a wild pointer inside the
+ * object): what it printed stays, and the level that called it adds "...>" as the
+ * script's pyp-try does. The order of reads and writes in each printer follows the
+ * script's, so that a broken object prints the same prefix in both engines. */
+#ifndef PYP_REPR_CTX_H
+#define PYP_REPR_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "python.h"
+#include "repr_out.h"
+
+enum { REPR_MAX_DEPTH = 48 };
+
+/* What pyp-classify decides, in the script's order of precedence. */
+enum repr_kind {
+    REPR_UNKNOWN, REPR_NONE, REPR_BOOL, REPR_INT, REPR_FLOAT, REPR_STR, REPR_BYTES,
+    REPR_TUPLE, REPR_LIST, REPR_DICT, REPR_SET, REPR_FROZENSET, REPR_EXC, REPR_CFUNC,
+    REPR_WRAPPER, REPR_INSTANCE, REPR_FRAME, REPR_GENERIC,
+};
+
+struct repr_obj {
+    uint64_t addr;
+    enum repr_kind kind;
+    uint64_t type;            /* its type object */
+    uint64_t name;            /* the type's tp_name (a char * in the target); 0 unknown */
+    uint64_t flags;           /* the type's tp_flags */
+};
+
+struct repr_ctx {
+    struct pyp_python *py;
+    struct pyp_repr_out out;
+    int depth;                /* of the object being printed */
+    /* active[d], d < depth: the object being printed at depth d (a frame printer puts
+     * its frame there). */
+    uint64_t active[REPR_MAX_DEPTH + 1];
+};
+
+/* repr_classify.c: O for the object at ADDR; kind REPR_UNKNOWN (name 0) when its type
+ * cannot be read. */
+void repr_classify(struct pyp_python *py, uint64_t addr, struct repr_obj *o);
+/* Whether the 8 bytes at NAME + 8 * K equal word K of TEXT (LEN bytes; with its NUL when
+ * LEN counts it): how the script compares type names. False when unreadable (*ok). */
+bool repr_name_word(struct pyp_python *py, uint64_t name, const char *text, size_t len,
+                    size_t k, bool *ok);
+
+/* repr.c */
+/* The repr of OBJ at the current depth. */
+void repr_at(struct repr_ctx *c, uint64_t obj);
+/* The repr of OBJ one level down (a container's item). */
+void repr_child(struct repr_ctx *c, uint64_t obj);
+/* A frame slot's value one level down: a tagged int (3.14+) or an object. */
+void repr_slot_child(struct repr_ctx *c, uint64_t bits);
+/* <TPNAME at remote 0x...> */
+bool repr_generic(struct repr_ctx *c, const struct repr_obj *o);
+/* The C string at PTR (at most 256 bytes), as the script's pyp-put-cstr. */
+bool repr_cstr(struct repr_ctx *c, uint64_t ptr);
+/* The tp_name of OBJ's type. */
+bool repr_type_name_of(struct repr_ctx *c, uint64_t obj);
+
+/* repr_number.c */
+bool repr_bool(struct repr_ctx *c, const struct repr_obj *o);
+bool repr_int(struct repr_ctx *c, const struct repr_obj *o);
+bool repr_float(struct repr_ctx *c, const struct repr_obj *o);
+
+/* repr_str.c */
+bool repr_str(struct repr_ctx *c, const struct repr_obj *o);
+bool repr_bytes(struct repr_ctx *c, const struct repr_obj *o);
+/* The text of str OBJ, unquoted (names); nothing when it is not a ready str. */
+bool repr_str_raw(struct repr_ctx *c, uint64_t obj);
+
+/* repr_containers.c */
+bool repr_tuple(struct repr_ctx *c, const struct repr_obj *o);
+bool repr_list(struct repr_ctx *c, const struct repr_obj *o);
+bool repr_dict(struct repr_ctx *c, const struct repr_obj *o);
+bool repr_set(struct repr_ctx *c, const struct repr_obj *o);
+bool repr_exception(struct repr_ctx *c, const struct repr_obj *o);
+/* "k: v, ..." of dict DICT, or "k=v, ..." (names unquoted) when AS_ATTRS. */
+bool repr_dict_items(struct repr_ctx *c, uint64_t dict, bool as_attrs);
+/* The same for keys object KEYS with split values VALUES. */
+bool repr_keys_items(struct repr_ctx *c, uint64_t keys, uint64_t values, bool as_attrs);
+
+/* repr_builtins.c */
+bool repr_cfunction(struct repr_ctx *c, const struct repr_obj *o);
+bool repr_method_wrapper(struct repr_ctx *c, const struct repr_obj *o);
+
+/* repr_instance.c */
+bool repr_instance(struct repr_ctx *c, const struct repr_obj *o);
+
+/* repr_frame.c */
+bool repr_frame_object(struct repr_ctx *c, const struct repr_obj *o);
+
+#endif
