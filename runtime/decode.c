@@ -170,7 +170,10 @@ static void decode_thread(struct pyp_python *py, struct pyp_target *t, struct py
     bool want_native = native && os && os->have_regs &&
                        (o->native || (o->status_unwind && pt && pt->gil == 0));
     if (want_native) {
-        pyp_native_unwind(native, os->tid, o->native ? MAX_NATIVE : STATUS_FRAMES, th);
+        if (o->native)
+            pyp_native_unwind(native, os->tid, MAX_NATIVE, PYP_NATIVE_DWARF, th);
+        else
+            pyp_native_unwind(native, os->tid, STATUS_FRAMES, PYP_NATIVE_SYMBOLS, th);
         th->has_native = o->native;
     }
     if (!pt)
