@@ -1,7 +1,7 @@
 /* native_names.c: what a code address is called (native_dwfl.h).
  *
- * With DWARF, the address's scopes (dwarf_getscopes) give the function and every call
- * inlined into it at that address, innermost first: the innermost frame's source line
+ * With DWARF, the DIEs that contain the address give the function and every call
+ * inlined into it there, innermost first: the innermost frame's source line
  * comes from the line table, each outer one's from the DW_AT_call_file/call_line of the
  * inlined call it makes. Without DWARF, or when only symbols are asked for (reading a
  * distribution's compressed debug file costs 0.1-0.6 s), the symbol table (.symtab, from
@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "buf.h"
+
+enum { MAX_SCOPE_DEPTH = 256 };
 
 static char *dup_or_null(const char *s)
 {
@@ -65,35 +67,45 @@ static bool is_function_scope(Dwarf_Die *die)
            tag == DW_TAG_entry_point;
 }
 
+/* The DIEs that contain PC, from the outermost below the CU down to the innermost, into
+ * CHAIN (at most MAX); how many. libdw's dwarf_getscopes is not used: for an address in
+ * an inlined call whose abstract definition is in another CU (LTO builds) it finds none. */
+static int containing_dies(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die *chain, int max)
+{
+    int n = 0;
+    Dwarf_Die scope = *cu, child;
+    while (n < max && dwarf_child(&scope, &child) == 0) {
+        bool found = false;
+        do
+            found = dwarf_haspc(&child, pc) > 0;
+        while (!found && dwarf_siblingof(&child, &child) == 0);
+        if (!found)
+            break;
+        chain[n++] = scope = child;
+    }
+    return n;
+}
+
 /* Adds the frames DWARF gives for LOOKUP; false when it gives none. */
 static bool add_dwarf_frames(struct pyp_place *p, Dwfl_Module *mod, uint64_t lookup)
 {
     Dwarf_Addr bias;
     Dwarf_Die *cu = dwfl_module_addrdie(mod, lookup, &bias);
-    Dwarf_Die *scopes = NULL;
-    int n = cu ? dwarf_getscopes(cu, lookup - bias, &scopes) : -1;
-    if (n > 0) {
-        /* dwarf_getscopes continues an inlined call with the scopes of its abstract
-         * definition; the chain of calls is that of the innermost scope's parents. */
-        Dwarf_Die innermost = scopes[0];
-        free(scopes);
-        scopes = NULL;
-        n = dwarf_getscopes_die(&innermost, &scopes);
-    }
+    Dwarf_Die chain[MAX_SCOPE_DEPTH];
+    int n = cu ? containing_dies(cu, lookup - bias, chain, MAX_SCOPE_DEPTH) : 0;
     int line = 0;
     Dwfl_Line *l = n > 0 ? dwfl_module_getsrc(mod, lookup) : NULL;
     const char *file = l ? dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL) : NULL;
     size_t before = p->count;
-    for (int i = 0; i < n; i++) {
-        if (!is_function_scope(&scopes[i]))
+    for (int i = n - 1; i >= 0; i--) {
+        if (!is_function_scope(&chain[i]))
             continue;
-        bool inlined = dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine;
-        add_frame(p, die_name(&scopes[i]), file, line, inlined);
+        bool inlined = dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine;
+        add_frame(p, die_name(&chain[i]), file, line, inlined);
         if (!inlined)
             break;
-        file = call_site(&scopes[i], &line);
+        file = call_site(&chain[i], &line);
     }
-    free(scopes);
     return p->count > before;
 }
 
