@@ -125,11 +125,19 @@ static void read_frames(struct pyp_python *py, struct pyp_sources *src, const st
         th->error = pyp_xasprintf("cannot read the frame at 0x%llx", (unsigned long long)s->bad_address);
 }
 
+/* Whether FUNCTION is NAME, or a compiler's copy of it named from the symbol table
+ * ("take_gil.lto_priv.0", "collect.constprop.0"). */
+static bool names_function(const char *function, const char *name)
+{
+    size_t n = strlen(name);
+    return function && strncmp(function, name, n) == 0 && (function[n] == '\0' || function[n] == '.');
+}
+
 static bool stack_names(const struct pyp_thread *th, const char *const *names)
 {
     for (size_t i = 0; i < th->native_count; i++)
         for (const char *const *n = names; *n; n++)
-            if (th->native[i].function && strcmp(th->native[i].function, *n) == 0)
+            if (names_function(th->native[i].function, *n))
                 return true;
     return false;
 }

@@ -51,6 +51,17 @@ static void set_problem(struct pyp_thread *t, char *why)
         free(why);
 }
 
+/* Whether run R holds any Python frame. An activation can hold none (3.12+: one just
+ * entered; 3.15: the thread state's sentinel frame ends the chain like one): such a run
+ * is placed when its anchor is found, and is no evidence against the merge otherwise. */
+static bool run_has_frames(const struct pyp_stack *s, size_t r)
+{
+    for (size_t k = 0; k < s->count; k++)
+        if (s->frames[k].run == (int)r)
+            return true;
+    return false;
+}
+
 static void by_anchor(const struct pyp_stack *s, struct pyp_thread *t)
 {
     long previous = -1;
@@ -58,6 +69,9 @@ static void by_anchor(const struct pyp_stack *s, struct pyp_thread *t)
         uint64_t anchor = s->runs[r].anchor;
         long i = anchor ? frame_holding(t, anchor) : -1;
         const char *name = i >= 0 ? t->native[i].function : NULL;
+        bool needed = run_has_frames(s, r);
+        if (i < 0 && !needed)
+            continue;
         if (i < 0)
             set_problem(t, anchor ? pyp_xasprintf("eval-loop activation %zu (anchor 0x%llx) is "
                                                   "in no C frame of the stack", r,
@@ -68,8 +82,8 @@ static void by_anchor(const struct pyp_stack *s, struct pyp_thread *t)
             set_problem(t, pyp_xasprintf("eval-loop activation %zu lands in C frame #%ld, %s, "
                                          "not the eval loop", r, i, name));
         else if (i <= previous)
-            set_problem(t, pyp_xasprintf("eval-loop activations %zu and %zu land in C frames "
-                                         "out of order (#%ld, #%ld)", r - 1, r, previous, i));
+            set_problem(t, pyp_xasprintf("eval-loop activations land in C frames out of order "
+                                         "(activation %zu in #%ld, after #%ld)", r, i, previous));
         else
             t->native[i].run = (int)r;
         previous = i;
