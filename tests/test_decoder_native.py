@@ -1,0 +1,139 @@
+"""pyprinter bt --native against the truth, on every matrix target: the native stack of
+each thread unwound with libdwfl (from a gcore core, and from a live process), with the
+Python frames placed under the C frames of their eval-loop activations.
+
+- sc_calls: the C implementation of time.sleep (time_sleep, or pysleep inlined into it)
+  is the innermost frame of CPython, with libc's sleep call above it; the eval-loop
+  frames carry the activations in order; every Python frame of the truth is placed under
+  an eval-loop frame, in the truth's order.
+- sc_cext: a C function of the _json extension sits between two activations.
+- sc_gil: the threads that wait for the GIL show take_gil and say so in their status.
+
+The sanitized build runs every time; a sanitizer report fails the test."""
+import json
+import os
+import subprocess
+
+import pytest
+
+import scenario
+from conftest import SANITIZER_OPTIONS, TOP, core_of, target_params, usable
+
+PYPRINTER = os.path.join(TOP, 'out', 'asan', 'bin', 'pyprinter')
+SLEEP_FUNCTIONS = ('time_sleep', 'pysleep')
+JSON_FUNCTIONS = ('encoder_', 'scanner_', 'scan_once_', '_parse_', 'py_encode_', '_encoder_')
+
+
+def pyprinter(target, what):
+    """The JSON report of `pyprinter bt --native` on WHAT (a core path or a pid)."""
+    argv = [PYPRINTER, 'bt', '--native', '--json', str(what)]
+    if target.sysroot and not str(what).isdigit():
+        argv += ['--sysroot', target.sysroot]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, **SANITIZER_OPTIONS))
+    assert 'Sanitizer' not in r.stderr and r.returncode not in (98, 99), r.stderr[-4000:]
+    assert r.returncode == 0, r.stderr[-2000:]
+    return json.loads(r.stdout)
+
+
+def base_name(function):
+    """A function's name without a compiler's suffix (".lto_priv.0", ".cold")."""
+    return function.split('.')[0] if function else None
+
+
+def thread_of(report, truth_thread):
+    for th in report['threads']:
+        if th['pthread_id'] and int(th['pthread_id'], 16) == truth_thread['ident']:
+            return th
+    raise AssertionError('no thread for %x in %s' % (truth_thread['ident'],
+                                                     [t['pthread_id'] for t in report['threads']]))
+
+
+def main_thread(truth):
+    return next(t for t in truth['threads'] if t['current'])
+
+
+def describe(th):
+    """The merged stack in a line per frame, for assertion messages."""
+    lines = ['merge_problem: %s' % th['merge_problem']]
+    for i, n in enumerate(th['native']):
+        lines.append('#%d %s %s+%s run=%s%s' % (i, n['function'], n['module'], n['module_offset'],
+                                                n['run'], ' [inlined]' if n['inlined'] else ''))
+    return '\n'.join(lines)
+
+
+def check_merged(th, truth_frames):
+    """The activations are carried by eval-loop C frames in order, and every Python frame
+    of the truth is placed, in order, under one."""
+    info = describe(th)
+    assert th['merge_problem'] is None, info
+    carried = [(i, n['run']) for i, n in enumerate(th['native']) if n['run'] is not None]
+    runs = [r for _, r in carried]
+    assert runs == sorted(runs) and len(set(runs)) == len(runs), info
+    for i, _ in carried:
+        assert base_name(th['native'][i]['function']) in (None, '_PyEval_EvalFrameDefault') \
+            or th['native'][i]['function'].startswith('_TAIL_CALL_'), info
+    placed = [f for r in runs for f in th['frames'] if f['run'] == r]
+    assert [(f['file'], f['line'], f['function']) for f in placed] == \
+           [(f['file'], f['line'], f['name']) for f in truth_frames], info
+
+
+def check_sleep_innermost(th):
+    """time.sleep's C function is CPython's innermost frame, below libc's sleep call."""
+    native = th['native']
+    info = describe(th)
+    at = next((i for i, n in enumerate(native) if base_name(n['function']) in SLEEP_FUNCTIONS), None)
+    assert at is not None and at > 0, info
+    assert all((n['module'] or '').startswith('libc.so') for n in native[:at]), info
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_calls_core(target, core_dir):
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    th = thread_of(pyprinter(target, core), main_thread(truth))
+    check_sleep_innermost(th)
+    check_merged(th, main_thread(truth)['frames'])
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_cext_core(target, core_dir):
+    usable(target)
+    core, truth = core_of(target, 'sc_cext', core_dir)
+    th = thread_of(pyprinter(target, core), main_thread(truth))
+    check_merged(th, main_thread(truth)['frames'])
+    native = th['native']
+    runs = [i for i, n in enumerate(native) if n['run'] is not None]
+    json_c = [i for i, n in enumerate(native)
+              if (n['function'] or '').startswith(JSON_FUNCTIONS)]
+    assert json_c and any(runs[k] < j < runs[k + 1] for j in json_c for k in range(len(runs) - 1)), \
+        describe(th)
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_gil_core(target, core_dir):
+    usable(target)
+    core, truth = core_of(target, 'sc_gil', core_dir)
+    report = pyprinter(target, core)
+    waiters = [t for t in truth['threads'] if not t['current']]
+    assert len(waiters) == 3
+    for w in waiters:
+        th = thread_of(report, w)
+        assert th['status']['text'] == 'waiting for the GIL', describe(th)
+        assert 'take_gil' in [base_name(n['function']) for n in th['native']], describe(th)
+        check_merged(th, w['frames'])
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_calls_live(target):
+    usable(target)
+    s = scenario.Stopped(target, 'sc_calls', 'native')
+    try:
+        report = pyprinter(target, s.pid)
+        alive = s.proc.poll() is None
+    finally:
+        s.kill()
+    th = thread_of(report, main_thread(s.truth))
+    check_sleep_innermost(th)
+    check_merged(th, main_thread(s.truth)['frames'])
+    assert alive
