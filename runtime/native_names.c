@@ -109,6 +109,13 @@ static bool add_dwarf_frames(struct pyp_place *p, Dwfl_Module *mod, uint64_t loo
     return p->count > before;
 }
 
+/* A symbol's name without its version ("pthread_cond_timedwait@@GLIBC_2.3.2"), as GDB
+ * shows it. */
+static char *unversioned(const char *symbol)
+{
+    return symbol ? pyp_xasprintf("%.*s", (int)strcspn(symbol, "@"), symbol) : NULL;
+}
+
 static char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -131,7 +138,7 @@ static struct pyp_place *place_of(Dwfl *dwfl, uint64_t lookup, bool dwarf)
         add_frame(p, NULL, NULL, 0, false);
     struct pyp_place_frame *outer = &p->frames[p->count - 1];
     if (!outer->function)
-        outer->function = dup_or_null(pyp_symbols_find(pyp_module_symbols(mod), lookup));
+        outer->function = unversioned(pyp_symbols_find(pyp_module_symbols(mod), lookup));
     return p;
 }
 
