@@ -29,13 +29,13 @@ void pyp_modules_end(Dwfl *dwfl, struct pyp_modules *m);
 
 /* The code symbols of module MOD (native_symbols.c), loaded on first use and kept with
  * the module. */
-const struct pyp_symbols *pyp_module_symbols(Dwfl_Module *mod);
+struct pyp_symbols *pyp_module_symbols(Dwfl_Module *mod);
 
 /* native_symbols.c. */
 struct pyp_symbols;
 struct pyp_symbols *pyp_symbols_load(Dwfl_Module *mod);
 /* The name of the code symbol ADDR is in, or NULL. */
-const char *pyp_symbols_find(const struct pyp_symbols *s, uint64_t addr);
+const char *pyp_symbols_find(struct pyp_symbols *s, uint64_t addr);
 void pyp_symbols_free(struct pyp_symbols *s);
 
 /* native_state.c. Lets DWFL unwind the threads of T from their registers. *ARCH is an

@@ -231,7 +231,7 @@ static void report_mappings(Dwfl *dwfl, struct pyp_modules *ms, struct pyp_targe
         report(dwfl, ms, t, path, low, high);
 }
 
-const struct pyp_symbols *pyp_module_symbols(Dwfl_Module *mod)
+struct pyp_symbols *pyp_module_symbols(Dwfl_Module *mod)
 {
     void **userdata;
     dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
