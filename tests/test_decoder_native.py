@@ -137,3 +137,49 @@ def test_calls_live(target):
     check_sleep_innermost(th)
     check_merged(th, main_thread(s.truth)['frames'])
     assert alive
+
+
+GARBAGE_TARGETS = ('pyenv-3.8', 'pyenv-3.12', 'debian-3.11', 'sid-3.15')
+
+
+def stack_patterns(sp, code):
+    """Ways to ruin 2 KiB of stack from SP: random bytes, words that point at
+    themselves (a frame-pointer loop), and one return address over and over."""
+    import random
+    rnd = random.Random(7)
+    n = 256
+    return {
+        'random': bytes(rnd.randrange(256) for _ in range(8 * n)),
+        'self': b''.join((sp + 8 * i).to_bytes(8, 'little') for i in range(n)),
+        'return address': code.to_bytes(8, 'little') * n,
+    }
+
+
+def patch_bytes(path, address, data):
+    from test_gdb_garbage import core_segments
+    for vaddr, size, offset in core_segments(path):
+        if vaddr <= address and address + len(data) <= vaddr + size:
+            with open(path, 'r+b') as f:
+                f.seek(offset + address - vaddr)
+                f.write(data)
+            return
+    raise AssertionError('0x%x is not in the core' % address)
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name in GARBAGE_TARGETS))
+def test_garbage_stack(target, core_dir, tmp_path):
+    """A ruined C stack ends the unwinding early, bounded, with no crash: the report is
+    still whole JSON. (3.10+ keep eval-loop records on the C stack too, so the Python
+    frames may be lost with it.)"""
+    import shutil
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    th = thread_of(pyprinter(target, core), main_thread(truth))
+    sp = int(th['native'][0]['sp'], 16)
+    code = int(th['native'][1]['pc'], 16)
+    for name, data in stack_patterns(sp, code).items():
+        bad = str(tmp_path / ('garbage-%s.core' % name.replace(' ', '-')))
+        shutil.copy(core, bad)
+        patch_bytes(bad, sp, data)
+        got = thread_of(pyprinter(target, bad), main_thread(truth))
+        assert 0 < len(got['native']) <= 4096, name
