@@ -9,15 +9,19 @@ Python frames placed under the C frames of their eval-loop activations.
 - sc_cext: a C function of the _json extension sits between two activations.
 - sc_gil: the threads that wait for the GIL show take_gil and say so in their status.
 
-The sanitized build runs every time; a sanitizer report fails the test."""
+A ruined C stack ends the unwinding early and bounded. The sanitized build runs every
+time; a sanitizer report fails the test."""
 import json
 import os
+import random
+import shutil
 import subprocess
 
 import pytest
 
 import scenario
 from conftest import SANITIZER_OPTIONS, TOP, core_of, target_params, usable
+from test_gdb_garbage import core_segments
 
 PYPRINTER = os.path.join(TOP, 'out', 'asan', 'bin', 'pyprinter')
 SLEEP_FUNCTIONS = ('time_sleep', 'pysleep')
@@ -145,7 +149,6 @@ GARBAGE_TARGETS = ('pyenv-3.8', 'pyenv-3.12', 'debian-3.11', 'sid-3.15')
 def stack_patterns(sp, code):
     """Ways to ruin 2 KiB of stack from SP: random bytes, words that point at
     themselves (a frame-pointer loop), and one return address over and over."""
-    import random
     rnd = random.Random(7)
     n = 256
     return {
@@ -156,7 +159,6 @@ def stack_patterns(sp, code):
 
 
 def patch_bytes(path, address, data):
-    from test_gdb_garbage import core_segments
     for vaddr, size, offset in core_segments(path):
         if vaddr <= address and address + len(data) <= vaddr + size:
             with open(path, 'r+b') as f:
@@ -171,7 +173,6 @@ def test_garbage_stack(target, core_dir, tmp_path):
     """A ruined C stack ends the unwinding early, bounded, with no crash: the report is
     still whole JSON. (3.10+ keep eval-loop records on the C stack too, so the Python
     frames may be lost with it.)"""
-    import shutil
     usable(target)
     core, truth = core_of(target, 'sc_calls', core_dir)
     th = thread_of(pyprinter(target, core), main_thread(truth))
