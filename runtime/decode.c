@@ -13,7 +13,10 @@
 #include "source.h"
 #include "threads.h"
 
-enum { MAX_NATIVE = 4096, STATUS_FRAMES = 48, PTHREAD_SCAN = 2048 };
+enum { MAX_NATIVE = 4096, STATUS_FRAMES = 48, PTHREAD_SCAN = 2048,
+       /* Frames walked in all threads: a real process stays far below, a corrupt one
+        * must not keep pyprinter busy for minutes. */
+       FRAME_BUDGET = 2000000 };
 
 static char *dup_or_null(const char *s)
 {
@@ -38,6 +41,13 @@ void pyp_describe(const struct pyp_target *t, const struct pyp_python *py, struc
         for (size_t i = 0; i < py->note_count; i++)
             pyp_report_note(r, "%s", py->notes[i]);
     }
+    if (t->missing_files)
+        pyp_report_note(r, "%zu file%s the core maps %s not on this machine (%s%s): what the "
+                           "core did not dump from them cannot be read; pass --sysroot DIR if "
+                           "they are under DIR",
+                        t->missing_files, t->missing_files == 1 ? "" : "s",
+                        t->missing_files == 1 ? "is" : "are", t->missing_example,
+                        t->missing_files > 1 ? ", ..." : "");
     if (t->truncated)
         pyp_report_note(r, "the core file is truncated: memory past its end reads as unreadable");
 }
@@ -123,6 +133,9 @@ static void read_frames(struct pyp_python *py, struct pyp_sources *src, const st
     th->chain_problem = (int)s->problem;
     if (s->problem == PYP_CHAIN_UNREADABLE)
         th->error = pyp_xasprintf("cannot read the frame at 0x%llx", (unsigned long long)s->bad_address);
+    else if (s->count == 0 && s->walked > 2)
+        th->error = pyp_xasprintf("none of the %zu frames of the chain holds a readable code object",
+                                  s->walked);
 }
 
 /* Whether FUNCTION is NAME, or a compiler's copy of it named from the symbol table
@@ -167,7 +180,7 @@ static void set_status(struct pyp_python *py, const struct pyp_pythread *pt, str
 static void decode_thread(struct pyp_python *py, struct pyp_target *t, struct pyp_sources *src,
                           struct pyp_native *native, const struct pyp_decode_options *o,
                           const struct pyp_os_thread *os, const struct pyp_pythread *pt,
-                          struct pyp_report *r)
+                          size_t *budget, struct pyp_report *r)
 {
     struct pyp_thread *th = pyp_report_add_thread(r);
     if (os) {
@@ -190,7 +203,8 @@ static void decode_thread(struct pyp_python *py, struct pyp_target *t, struct py
     th->pthread_id = pt->pthread_id;
     th->interpreter_id = pt->interp_id;
     struct pyp_stack s;
-    pyp_stack_walk(py, pt->tstate, &s);
+    pyp_stack_walk(py, pt->tstate, *budget, &s);
+    *budget = *budget > s.walked ? *budget - s.walked : 0;
     read_frames(py, src, &s, o, th);
     set_status(py, pt, th);
     if (th->has_native)
@@ -220,6 +234,7 @@ void pyp_decode(struct pyp_target *t, struct pyp_python *py, const struct pyp_de
     long *python_of = pyp_xcalloc(t->thread_count ? t->thread_count : 1, sizeof *python_of);
     match_threads(py, t, pts, n, python_of);
     bool *shown = pyp_xcalloc(n ? n : 1, sizeof *shown);
+    size_t budget = FRAME_BUDGET;
     struct pyp_sources *src = pyp_sources_new(t);
     struct pyp_native *native = NULL;
     if ((o->native || o->status_unwind) && t->thread_count) {
@@ -231,11 +246,11 @@ void pyp_decode(struct pyp_target *t, struct pyp_python *py, const struct pyp_de
         const struct pyp_pythread *pt = python_of[i] >= 0 ? &pts[python_of[i]] : NULL;
         if (pt)
             shown[python_of[i]] = true;
-        decode_thread(py, t, src, native, o, &t->threads[i], pt, r);
+        decode_thread(py, t, src, native, o, &t->threads[i], pt, &budget, r);
     }
     for (size_t j = 0; j < n; j++)
         if (!shown[j])
-            decode_thread(py, t, src, native, o, NULL, &pts[j], r);
+            decode_thread(py, t, src, native, o, NULL, &pts[j], &budget, r);
     pyp_native_close(native);
     pyp_sources_free(src);
     free(shown);

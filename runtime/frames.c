@@ -9,8 +9,6 @@
 #include "code.h"
 #include "objects.h"
 
-enum { MAX_FRAMES = 100000 };
-
 static bool newest_frame(struct pyp_python *py, uint64_t tstate, uint64_t *frame)
 {
     const struct pyp_table *t = &py->table;
@@ -77,18 +75,22 @@ bool pyp_frame_code(struct pyp_python *py, uint64_t frame, uint64_t *code)
 
 static void add_frame(struct pyp_stack *s, uint64_t frame, uint64_t code, int run)
 {
-    s->frames = pyp_xrealloc(s->frames, (s->count + 1) * sizeof *s->frames);
+    if ((s->count & (s->count - 1)) == 0)
+        s->frames = pyp_xrealloc(s->frames, (s->count ? 2 * s->count : 1) * sizeof *s->frames);
     s->frames[s->count++] = (struct pyp_frame_ref){ frame, code, run };
 }
 
 static void add_run(struct pyp_stack *s, uint64_t anchor)
 {
-    s->runs = pyp_xrealloc(s->runs, (s->run_count + 1) * sizeof *s->runs);
+    if ((s->run_count & (s->run_count - 1)) == 0)
+        s->runs = pyp_xrealloc(s->runs, (s->run_count ? 2 * s->run_count : 1) * sizeof *s->runs);
     s->runs[s->run_count++] = (struct pyp_run){ anchor };
 }
 
-void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, struct pyp_stack *s)
+void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, size_t max_frames, struct pyp_stack *s)
 {
+    if (max_frames > PYP_MAX_FRAMES)
+        max_frames = PYP_MAX_FRAMES;
     const struct pyp_table *t = &py->table;
     *s = (struct pyp_stack){ 0 };
     uint64_t frame, cframe = 0, mark = 0;
@@ -108,11 +110,12 @@ void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, struct pyp_stack *s)
         }
         if ((steps & (steps - 1)) == 0)
             mark = frame;
-        if (steps >= MAX_FRAMES) {
+        if (steps >= max_frames) {
             s->problem = PYP_CHAIN_TOO_LONG;
             break;
         }
         uint64_t code;
+        s->walked++;
         bool is_py = pyp_frame_code(py, frame, &code);
         if (is_py) {
             add_frame(s, frame, code, (int)s->run_count);

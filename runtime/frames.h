@@ -38,12 +38,15 @@ struct pyp_stack {
     size_t count;
     struct pyp_run *runs;
     size_t run_count;
+    size_t walked;            /* frames of the chain, Python or not */
     enum pyp_chain_problem problem;
     uint64_t bad_address;     /* PYP_CHAIN_UNREADABLE: the frame that could not be read */
 };
 
-/* Walks the frames of TSTATE into S (which the caller frees with pyp_stack_free). */
-void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, struct pyp_stack *s);
+/* Walks the frames of TSTATE into S (which the caller frees with pyp_stack_free), at
+ * most MAX_FRAMES of them (and never more than PYP_MAX_FRAMES). */
+enum { PYP_MAX_FRAMES = 100000 };
+void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, size_t max_frames, struct pyp_stack *s);
 void pyp_stack_free(struct pyp_stack *s);
 
 /* The code object of frame FRAME and whether it runs Python code (not a shim, not a

@@ -36,7 +36,9 @@ static void print_header(const struct pyp_report *r, FILE *out)
             fprintf(out, " (%s)", r->command);
         if (r->signal) {
             const char *name = sigabbrev_np(r->signal);
-            fprintf(out, ", killed by signal %d (SIG%s)", r->signal, name ? name : "?");
+            bool stop = r->signal == SIGSTOP || r->signal == SIGTRAP || r->signal == SIGTSTP;
+            fprintf(out, ", %s by signal %d (SIG%s)", stop ? "stopped" : "killed", r->signal,
+                    name ? name : "?");
             if (r->fault_addr)
                 fprintf(out, " at address 0x%" PRIx64, r->fault_addr);
         }

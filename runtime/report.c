@@ -7,8 +7,13 @@
 
 #include "buf.h"
 
-#define GROW(array, count) ((array) = pyp_xrealloc((array), ((count) + 1) * sizeof *(array)), \
-                            memset(&(array)[(count)], 0, sizeof *(array)), &(array)[(count)++])
+/* Appends a zeroed element to ARRAY of COUNT elements, doubling its room at each power of
+ * two (so that growing to n costs O(n)); evaluates to the new element. */
+#define GROW(array, count)                                                                   \
+    (((count) & ((count) - 1)) == 0                                                          \
+         ? (void)((array) = pyp_xrealloc((array), ((count) ? 2 * (count) : 1) * sizeof *(array))) \
+         : (void)0,                                                                           \
+     memset(&(array)[(count)], 0, sizeof *(array)), &(array)[(count)++])
 
 void pyp_report_note(struct pyp_report *r, const char *fmt, ...)
 {

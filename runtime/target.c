@@ -113,6 +113,7 @@ void pyp_target_close_common(struct pyp_target *t)
     free(t->core_path);
     free(t->exe);
     free(t->exe_file);
+    free(t->missing_example);
     free(t->sysroot);
     memset(t, 0, sizeof *t);
 }

@@ -63,6 +63,8 @@ struct pyp_target {
     uint64_t fault_addr;
     bool truncated;           /* segments reach past the end of the core file */
     char command[81];         /* command line (core: NT_PRPSINFO; live: /proc/PID/cmdline) */
+    size_t missing_files;     /* core: mapped files not found on this machine */
+    char *missing_example;    /* the first of them */
     void *impl;               /* mem_core's or ptrace state, owned by the target */
 };
 

@@ -149,6 +149,24 @@ static char *find_executable(const struct pyp_target *t, const char *given)
     return pyp_xstrdup(first ? first : "");
 }
 
+/* Counts the mapped files that cannot be read on this machine (then read-only data of
+ * the process, such as CPython's type names, cannot be read either). */
+static void check_mapped_files(struct pyp_target *t)
+{
+    for (size_t i = 0; i < t->map_count; i++) {
+        const char *name = t->maps[i].path;
+        if (!name || (i > 0 && t->maps[i - 1].path && strcmp(t->maps[i - 1].path, name) == 0))
+            continue;
+        char *path = pyp_target_file(t, name);
+        if (access(path, R_OK) != 0) {
+            if (!t->missing_example)
+                t->missing_example = pyp_xstrdup(name);
+            t->missing_files++;
+        }
+        free(path);
+    }
+}
+
 enum pyp_open_error pyp_target_open_core(struct pyp_target *t, const char *path,
                                          const struct pyp_open_options *o, char *err,
                                          size_t err_size)
@@ -219,6 +237,7 @@ enum pyp_open_error pyp_target_open_core(struct pyp_target *t, const char *path,
     t->exe = find_executable(t, o ? o->exe : NULL);
     if (o && o->exe && *o->exe)
         t->exe_file = pyp_xstrdup(o->exe);
+    check_mapped_files(t);
     struct core_impl *impl = pyp_xcalloc(1, sizeof *impl);
     impl->fd = fd;
     impl->data = data;

@@ -6,7 +6,7 @@
 
 #include "buf.h"
 
-enum { MAX_INTERPRETERS = 256, MAX_THREADS = 100000 };
+enum { MAX_INTERPRETERS = 256, MAX_THREADS = 65536 };
 
 /* The GIL's holder, for the interpreter INTERP: 3.8-3.11 _PyRuntime's gilstate and GIL,
  * 3.12+ the interpreter's (possibly shared) GIL. */
@@ -71,7 +71,7 @@ size_t pyp_python_threads(struct pyp_python *py, struct pyp_pythread **out, char
 {
     const struct pyp_table *t = &py->table;
     struct pyp_pythread *list = NULL;
-    size_t n = 0;
+    size_t n = 0, cap = 0;
     err[0] = '\0';
     uint64_t interp;
     if (!pyp_mem_ptr(py->mem, py->runtime + (uint64_t)FACT(t, RUNTIME_INTERPRETERS_HEAD), &interp)) {
@@ -79,7 +79,10 @@ size_t pyp_python_threads(struct pyp_python *py, struct pyp_pythread **out, char
                  (unsigned long long)py->runtime);
         interp = 0;
     }
-    for (int ni = 0; interp != 0 && ni < MAX_INTERPRETERS; ni++) {
+    uint64_t interp_mark = 0;
+    for (int ni = 0; interp != 0 && ni < MAX_INTERPRETERS && interp != interp_mark; ni++) {
+        if ((ni & (ni - 1)) == 0)
+            interp_mark = interp;
         int64_t id = -1;
         pyp_mem_i64(py->mem, interp + (uint64_t)FACT(t, INTERP_ID), &id);
         uint64_t holder;
@@ -94,8 +97,17 @@ size_t pyp_python_threads(struct pyp_python *py, struct pyp_pythread **out, char
                      (unsigned long long)interp);
             break;
         }
-        for (int nt = 0; tstate != 0 && nt < MAX_THREADS; nt++) {
+        uint64_t mark = 0;
+        for (int nt = 0; tstate != 0 && n < MAX_THREADS; nt++) {
             uint64_t back, next;
+            if (tstate == mark) {
+                snprintf(err, err_size, "the thread list of the interpreter at 0x%llx loops back "
+                                        "on itself (corrupt memory): stopped",
+                         (unsigned long long)interp);
+                break;
+            }
+            if ((nt & (nt - 1)) == 0)
+                mark = tstate;
             if (!pyp_mem_ptr(py->mem, tstate + (uint64_t)FACT(t, TSTATE_INTERP), &back) ||
                 back != interp) {
                 snprintf(err, err_size,
@@ -104,7 +116,10 @@ size_t pyp_python_threads(struct pyp_python *py, struct pyp_pythread **out, char
                          (unsigned long long)interp, (unsigned long long)tstate, py->version);
                 break;
             }
-            list = pyp_xrealloc(list, (n + 1) * sizeof *list);
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                list = pyp_xrealloc(list, cap * sizeof *list);
+            }
             struct pyp_pythread *th = &list[n++];
             *th = (struct pyp_pythread){ .interp = interp, .interp_id = id, .tstate = tstate,
                                          .gc_running = gc,
