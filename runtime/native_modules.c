@@ -6,7 +6,8 @@
  * file itself (find_elf) only when an address in the module is first looked up: the
  * host file the target layer names (under --sysroot for a core, the process's own root
  * when live), refused when its build-id is not the one the target has loaded, so that a
- * wrong file gives "??" and never wrong names.
+ * wrong file gives "??" and never wrong names; a live process's file replaced on disk is
+ * read from /proc/PID/map_files.
  *
  * Debug info (find_debuginfo) is looked for only when the file has none of its own
  * (libdwfl tries the file first): by build-id in /usr/lib/debug/.build-id/xx/yyyy.debug,
@@ -34,6 +35,7 @@ struct pyp_module {
     struct pyp_target *t;
     unsigned char id[PYP_BUILD_ID_MAX];  /* the build-id in the target's memory */
     size_t id_len;                       /* 0: unknown, not checked */
+    uint64_t first_start, first_end;     /* the file's first mapping */
     struct pyp_symbols *symbols;         /* loaded on first use */
 };
 
@@ -77,6 +79,14 @@ static int find_elf(Dwfl_Module *mod, void **userdata, const char *modname, Dwar
     const struct pyp_module *m = *userdata;
     char *path = pyp_target_file(m->t, modname);
     int fd = open_with_id(path, m->id, m->id_len);
+    if (fd < 0 && m->t->kind == PYP_TARGET_LIVE) {
+        /* Replaced on disk since it was mapped (a library upgraded under a running
+         * process): the kernel still holds the mapped file. */
+        free(path);
+        path = pyp_xasprintf("/proc/%d/map_files/%llx-%llx", (int)m->t->pid,
+                             (unsigned long long)m->first_start, (unsigned long long)m->first_end);
+        fd = open_with_id(path, m->id, m->id_len);
+    }
     if (fd < 0) {
         free(path);
         return -1;
@@ -189,18 +199,21 @@ static const Dwfl_Callbacks callbacks = {
     .section_address = dwfl_offline_section_address,
 };
 
-/* Reports the file mapped as PATH over [LOW, HIGH) when an ELF header is at LOW. */
-static void report(Dwfl *dwfl, struct pyp_modules *ms, struct pyp_target *t, const char *path,
-                   uint64_t low, uint64_t high)
+/* Reports the file whose first mapping is FIRST as a module over [LOW, HIGH), when an
+ * ELF header is at LOW. */
+static void report(Dwfl *dwfl, struct pyp_modules *ms, struct pyp_target *t,
+                   const struct pyp_mapping *first, uint64_t low, uint64_t high)
 {
     if (!pyp_elfmem_is_elf(t->mem, low))
         return;
-    Dwfl_Module *mod = dwfl_report_module(dwfl, path, low, high);
+    Dwfl_Module *mod = dwfl_report_module(dwfl, first->path, low, high);
     if (!mod)
         return;
     struct pyp_module *m = pyp_xcalloc(1, sizeof *m);
     m->t = t;
     m->id_len = pyp_elfmem_build_id(t->mem, low, m->id);
+    m->first_start = first->start;
+    m->first_end = first->end;
     void **userdata;
     dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
     *userdata = m;
@@ -211,24 +224,24 @@ static void report(Dwfl *dwfl, struct pyp_modules *ms, struct pyp_target *t, con
 /* Groups the file mappings of T into runs of one file each and reports them. */
 static void report_mappings(Dwfl *dwfl, struct pyp_modules *ms, struct pyp_target *t)
 {
-    const char *path = NULL;
+    const struct pyp_mapping *first = NULL;
     uint64_t low = 0, high = 0;
     for (size_t i = 0; i < t->map_count; i++) {
         const struct pyp_mapping *mp = &t->maps[i];
         if (!mp->path)
             continue;
-        if (path && strcmp(path, mp->path) == 0 && mp->start >= high) {
+        if (first && strcmp(first->path, mp->path) == 0 && mp->start >= high) {
             high = mp->end;
             continue;
         }
-        if (path)
-            report(dwfl, ms, t, path, low, high);
-        path = mp->path;
+        if (first)
+            report(dwfl, ms, t, first, low, high);
+        first = mp;
         low = mp->start >= mp->offset ? mp->start - mp->offset : mp->start;
         high = mp->end;
     }
-    if (path)
-        report(dwfl, ms, t, path, low, high);
+    if (first)
+        report(dwfl, ms, t, first, low, high);
 }
 
 struct pyp_symbols *pyp_module_symbols(Dwfl_Module *mod)

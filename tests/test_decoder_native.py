@@ -8,14 +8,17 @@ Python frames placed under the C frames of their eval-loop activations.
   an eval-loop frame, in the truth's order.
 - sc_cext: a C function of the _json extension sits between two activations.
 - sc_gil: the threads that wait for the GIL show take_gil and say so in their status.
+- a library replaced on disk under a live process is still named (from the mapped file).
 
 A ruined C stack ends the unwinding early and bounded. The sanitized build runs every
 time; a sanitizer report fails the test."""
+import glob
 import json
 import os
 import random
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -184,3 +187,48 @@ def test_garbage_stack(target, core_dir, tmp_path):
         patch_bytes(bad, sp, data)
         got = thread_of(pyprinter(target, bad), main_thread(truth))
         assert 0 < len(got['native']) <= 4096, name
+
+
+REPLACED_SCRIPT = '''
+import json, os, sys, time
+def hook(o):
+    open(sys.argv[1], 'w').close()
+    time.sleep(3600)
+json.dumps([object()], default=hook)
+'''
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name.startswith('pyenv-')))
+def test_replaced_library_live(target, tmp_path):
+    """A library replaced on disk while the process runs (an upgrade) is still named right:
+    the file now at its path has another build-id and is refused, and the mapped one is
+    read through /proc/PID/map_files."""
+    usable(target)
+    prefix = os.path.dirname(os.path.dirname(target.executable))
+    found = glob.glob(os.path.join(prefix, 'lib', 'python%s' % target.minor, 'lib-dynload',
+                                   '_json.*.so'))
+    others = glob.glob(os.path.join(os.path.dirname(found[0]), '_asyncio.*.so')) if found else []
+    if not found or not others:
+        pytest.skip('%s has no _json and _asyncio extension files' % target.name)
+    dyn = tmp_path / 'dyn'
+    dyn.mkdir()
+    json_so = dyn / os.path.basename(found[0])
+    shutil.copy(found[0], json_so)
+    ready = tmp_path / 'ready'
+    proc = subprocess.Popen([target.executable, '-c', REPLACED_SCRIPT, str(ready)],
+                            env={'PYTHONPATH': str(dyn), 'PATH': '/usr/bin:/bin'})
+    try:
+        deadline = time.time() + 60
+        while not ready.exists() and proc.poll() is None and time.time() < deadline:
+            time.sleep(0.05)
+        assert ready.exists()
+        time.sleep(0.2)
+        json_so.unlink()
+        shutil.copy(others[0], json_so)
+        report = pyprinter(target, proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
+    th = next(t for t in report['threads'] if t['main'])
+    names = [n['function'] or '' for n in th['native'] if (n['module'] or '').startswith('_json')]
+    assert names and all(names) and any(n.startswith(JSON_FUNCTIONS) for n in names), describe(th)
