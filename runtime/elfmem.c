@@ -71,3 +71,18 @@ size_t pyp_elfmem_build_id(struct pyp_mem *m, uint64_t base, unsigned char *id)
     }
     return 0;
 }
+
+size_t pyp_elfmem_image_size(struct pyp_mem *m, uint64_t base, size_t max)
+{
+    Elf64_Ehdr eh;
+    Elf64_Phdr ph[MAX_PHDRS];
+    if (!pyp_mem_read(m, base, &eh, sizeof eh) || !ident_ok(eh.e_ident) ||
+        eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > MAX_PHDRS ||
+        !pyp_mem_read(m, base + eh.e_phoff, ph, eh.e_phnum * sizeof *ph))
+        return 0;
+    uint64_t end = eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize;
+    for (size_t i = 0; i < eh.e_phnum; i++)
+        if (ph[i].p_offset + ph[i].p_filesz > end)
+            end = ph[i].p_offset + ph[i].p_filesz;
+    return end <= max ? (size_t)end : 0;
+}

@@ -7,7 +7,7 @@
  * host file the target layer names (under --sysroot for a core, the process's own root
  * when live), refused when its build-id is not the one the target has loaded, so that a
  * wrong file gives "??" and never wrong names; a live process's file replaced on disk is
- * read from /proc/PID/map_files.
+ * read from /proc/PID/map_files. The vDSO, which no file holds, is read from memory.
  *
  * Debug info (find_debuginfo) is looked for only when the file has none of its own
  * (libdwfl tries the file first): by build-id in /usr/lib/debug/.build-id/xx/yyyy.debug,
@@ -30,12 +30,16 @@
 
 #define DEBUG_DIR "/usr/lib/debug"
 
+enum { MAX_VDSO = 1 << 20, PAGE = 4096 };
+
 /* What the callbacks know of one module (its libdwfl userdata). */
 struct pyp_module {
     struct pyp_target *t;
     unsigned char id[PYP_BUILD_ID_MAX];  /* the build-id in the target's memory */
     size_t id_len;                       /* 0: unknown, not checked */
     uint64_t first_start, first_end;     /* the file's first mapping */
+    bool in_memory;                      /* the vDSO: no file, the image is read */
+    unsigned char *image;                /* its copy, once read */
     struct pyp_symbols *symbols;         /* loaded on first use */
 };
 
@@ -71,12 +75,34 @@ static int open_with_id(const char *path, const unsigned char *id, size_t id_len
     return fd;
 }
 
+/* The vDSO's image, copied out of the target's memory (kept until the end). */
+static Elf *image_elf(struct pyp_module *m, uint64_t base)
+{
+    size_t size = pyp_elfmem_image_size(m->t->mem, base, MAX_VDSO);
+    if (!size)
+        return NULL;
+    m->image = pyp_xrealloc(m->image, size);
+    if (!pyp_mem_read(m->t->mem, base, m->image, size))
+        return NULL;
+    Elf *elf = elf_memory((char *)m->image, size);
+    GElf_Ehdr eh;
+    if (elf && (elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))) {
+        elf_end(elf);
+        return NULL;
+    }
+    return elf;
+}
+
 static int find_elf(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
                     char **file_name, Elf **elfp)
 {
     (void)mod;
-    (void)base;
-    const struct pyp_module *m = *userdata;
+    struct pyp_module *m = *userdata;
+    *elfp = NULL;
+    if (m->in_memory) {
+        *elfp = image_elf(m, base);
+        return -1;
+    }
     char *path = pyp_target_file(m->t, modname);
     int fd = open_with_id(path, m->id, m->id_len);
     if (fd < 0 && m->t->kind == PYP_TARGET_LIVE) {
@@ -92,7 +118,6 @@ static int find_elf(Dwfl_Module *mod, void **userdata, const char *modname, Dwar
         return -1;
     }
     *file_name = path;
-    *elfp = NULL;
     return fd;
 }
 
@@ -199,26 +224,50 @@ static const Dwfl_Callbacks callbacks = {
     .section_address = dwfl_offline_section_address,
 };
 
-/* Reports the file whose first mapping is FIRST as a module over [LOW, HIGH), when an
- * ELF header is at LOW. */
-static void report(Dwfl *dwfl, struct pyp_modules *ms, struct pyp_target *t,
-                   const struct pyp_mapping *first, uint64_t low, uint64_t high)
+/* Reports NAME over [LOW, HIGH) when an ELF header is at LOW; its record, or NULL. */
+static struct pyp_module *report(Dwfl *dwfl, struct pyp_modules *ms, struct pyp_target *t,
+                                 const char *name, uint64_t low, uint64_t high)
 {
     if (!pyp_elfmem_is_elf(t->mem, low))
-        return;
-    Dwfl_Module *mod = dwfl_report_module(dwfl, first->path, low, high);
+        return NULL;
+    Dwfl_Module *mod = dwfl_report_module(dwfl, name, low, high);
     if (!mod)
-        return;
+        return NULL;
     struct pyp_module *m = pyp_xcalloc(1, sizeof *m);
     m->t = t;
     m->id_len = pyp_elfmem_build_id(t->mem, low, m->id);
-    m->first_start = first->start;
-    m->first_end = first->end;
     void **userdata;
     dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
     *userdata = m;
     ms->list = pyp_xrealloc(ms->list, (ms->count + 1) * sizeof *ms->list);
     ms->list[ms->count++] = m;
+    return m;
+}
+
+/* Reports the file whose first mapping is FIRST over [LOW, HIGH). */
+static void report_file(Dwfl *dwfl, struct pyp_modules *ms, struct pyp_target *t,
+                        const struct pyp_mapping *first, uint64_t low, uint64_t high)
+{
+    struct pyp_module *m = report(dwfl, ms, t, first->path, low, high);
+    if (m) {
+        m->first_start = first->start;
+        m->first_end = first->end;
+    }
+}
+
+/* Reports the vDSO (a thread can stop inside it: clock_gettime), whose image is in
+ * memory only. */
+static void report_vdso(Dwfl *dwfl, struct pyp_modules *ms, struct pyp_target *t)
+{
+    size_t size = t->vdso ? pyp_elfmem_image_size(t->mem, t->vdso, MAX_VDSO) : 0;
+    uint64_t end = t->vdso + ((size + PAGE - 1) & ~(uint64_t)(PAGE - 1));
+    const struct pyp_mapping *at_start = pyp_target_mapping_at(t, t->vdso);
+    const struct pyp_mapping *at_end = pyp_target_mapping_at(t, end - 1);
+    if (!size || (at_start && at_start->path) || (at_end && at_end->path))
+        return;
+    struct pyp_module *m = report(dwfl, ms, t, "[vdso]", t->vdso, end);
+    if (m)
+        m->in_memory = true;
 }
 
 /* Groups the file mappings of T into runs of one file each and reports them. */
@@ -235,13 +284,13 @@ static void report_mappings(Dwfl *dwfl, struct pyp_modules *ms, struct pyp_targe
             continue;
         }
         if (first)
-            report(dwfl, ms, t, first, low, high);
+            report_file(dwfl, ms, t, first, low, high);
         first = mp;
         low = mp->start >= mp->offset ? mp->start - mp->offset : mp->start;
         high = mp->end;
     }
     if (first)
-        report(dwfl, ms, t, first, low, high);
+        report_file(dwfl, ms, t, first, low, high);
 }
 
 struct pyp_symbols *pyp_module_symbols(Dwfl_Module *mod)
@@ -267,6 +316,7 @@ Dwfl *pyp_modules_begin(struct pyp_target *t, struct pyp_modules **out, char *er
     struct pyp_modules *ms = pyp_xcalloc(1, sizeof *ms);
     dwfl_report_begin(dwfl);
     report_mappings(dwfl, ms, t);
+    report_vdso(dwfl, ms, t);
     dwfl_report_end(dwfl, NULL, NULL);
     *out = ms;
     return dwfl;
@@ -280,6 +330,7 @@ void pyp_modules_end(Dwfl *dwfl, struct pyp_modules *ms)
         return;
     for (size_t i = 0; i < ms->count; i++) {
         pyp_symbols_free(ms->list[i]->symbols);
+        free(ms->list[i]->image);
         free(ms->list[i]);
     }
     free(ms->list);

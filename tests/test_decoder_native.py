@@ -8,7 +8,8 @@ Python frames placed under the C frames of their eval-loop activations.
   an eval-loop frame, in the truth's order.
 - sc_cext: a C function of the _json extension sits between two activations.
 - sc_gil: the threads that wait for the GIL show take_gil and say so in their status.
-- a library replaced on disk under a live process is still named (from the mapped file).
+- a library replaced on disk under a live process is still named (from the mapped file);
+  a thread inside the vDSO is named and unwound from the vDSO's image in memory.
 
 A ruined C stack ends the unwinding early and bounded. The sanitized build runs every
 time; a sanitizer report fails the test."""
@@ -17,6 +18,7 @@ import json
 import os
 import random
 import shutil
+import struct
 import subprocess
 import time
 
@@ -232,3 +234,94 @@ def test_replaced_library_live(target, tmp_path):
     th = next(t for t in report['threads'] if t['main'])
     names = [n['function'] or '' for n in th['native'] if (n['module'] or '').startswith('_json')]
     assert names and all(names) and any(n.startswith(JSON_FUNCTIONS) for n in names), describe(th)
+
+
+def core_notes(path):
+    """[(type, file offset of the descriptor, size)] of the notes of an ELF core."""
+    with open(path, 'rb') as f:
+        head = f.read(64)
+        phoff, = struct.unpack_from('<Q', head, 0x20)
+        phentsize, phnum = struct.unpack_from('<HH', head, 0x36)
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+        notes = []
+        for i in range(phnum):
+            p_type, _, p_offset, _, _, p_filesz = struct.unpack_from('<IIQQQQ', table, i * phentsize)
+            if p_type != 4:
+                continue
+            f.seek(p_offset)
+            data = f.read(p_filesz)
+            at = 0
+            while at + 12 <= len(data):
+                namesz, descsz, n_type = struct.unpack_from('<III', data, at)
+                desc = at + 12 + (namesz + 3) // 4 * 4
+                notes.append((n_type, p_offset + desc, descsz))
+                at = desc + (descsz + 3) // 4 * 4
+    return notes
+
+
+def read_core(path, address, size):
+    for vaddr, filesz, offset in core_segments(path):
+        if vaddr <= address and address + size <= vaddr + filesz:
+            with open(path, 'rb') as f:
+                f.seek(offset + address - vaddr)
+                return f.read(size)
+    raise AssertionError('0x%x is not in the core' % address)
+
+
+def vdso_symbol(core, vdso, name, tmp_path):
+    """The address of the vDSO's symbol NAME, from the image the core holds."""
+    image = tmp_path / 'vdso.so'
+    image.write_bytes(read_core(core, vdso, 8192))
+    out = subprocess.run(['readelf', '-Ws', str(image)], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        cols = line.split()
+        if len(cols) >= 8 and cols[7].split('@')[0] == name:
+            return vdso + int(cols[1], 16)
+    pytest.skip('no %s in the vDSO' % name)
+
+
+PRSTATUS_PID, PRSTATUS_REGS, REG_RIP, REG_RSP = 32, 112, 16, 19
+NT_PRSTATUS, NT_AUXV, AT_SYSINFO_EHDR = 1, 6, 33
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name in ('pyenv-3.12', 'sid-3.15')))
+def test_thread_in_vdso(target, core_dir, tmp_path):
+    """A thread stopped inside the vDSO (clock_gettime), which no file holds: the frame is
+    named from the vDSO's image in memory and the unwinding goes on through it. The core
+    is made so: the main thread is moved into __vdso_clock_gettime's first instruction,
+    as if its libc frame had just called it."""
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    bad = str(tmp_path / 'vdso.core')
+    shutil.copy(core, bad)
+    notes = core_notes(bad)
+    auxv = next(n for n in notes if n[0] == NT_AUXV)
+    with open(bad, 'rb') as f:
+        f.seek(auxv[1])
+        words = struct.unpack('<%dQ' % (auxv[2] // 8), f.read(auxv[2]))
+    vdso = dict(zip(words[::2], words[1::2]))[AT_SYSINFO_EHDR]
+    entry = vdso_symbol(bad, vdso, '__vdso_clock_gettime', tmp_path)
+    with open(bad, 'r+b') as f:
+        status = next(n for n in notes if n[0] == NT_PRSTATUS and struct.unpack(
+            '<i', read_at(f, n[1] + PRSTATUS_PID, 4))[0] == truth['pid'])
+        regs = status[1] + PRSTATUS_REGS
+        rip, = struct.unpack('<Q', read_at(f, regs + 8 * REG_RIP, 8))
+        rsp, = struct.unpack('<Q', read_at(f, regs + 8 * REG_RSP, 8))
+        f.seek(regs + 8 * REG_RIP)
+        f.write(struct.pack('<Q', entry))
+        f.seek(regs + 8 * REG_RSP)
+        f.write(struct.pack('<Q', rsp - 8))
+    patch_bytes(bad, rsp - 8, struct.pack('<Q', rip))
+    th = thread_of(pyprinter(target, bad), main_thread(truth))
+    native = th['native']
+    assert native[0]['module'] == '[vdso]' and native[0]['function'] == '__vdso_clock_gettime', \
+        describe(th)
+    assert int(native[1]['pc'], 16) == rip, describe(th)
+    check_sleep_innermost(dict(th, native=native[1:]))
+    check_merged(th, main_thread(truth)['frames'])
+
+
+def read_at(f, offset, size):
+    f.seek(offset)
+    return f.read(size)
