@@ -138,11 +138,19 @@ static void read_frames(struct pyp_python *py, struct pyp_sources *src, const st
                                   s->walked);
 }
 
+/* Whether FUNCTION is NAME, or a compiler's copy of it named from the symbol table
+ * ("take_gil.lto_priv.0", "collect.constprop.0"). */
+static bool names_function(const char *function, const char *name)
+{
+    size_t n = strlen(name);
+    return function && strncmp(function, name, n) == 0 && (function[n] == '\0' || function[n] == '.');
+}
+
 static bool stack_names(const struct pyp_thread *th, const char *const *names)
 {
     for (size_t i = 0; i < th->native_count; i++)
         for (const char *const *n = names; *n; n++)
-            if (th->native[i].function && strcmp(th->native[i].function, *n) == 0)
+            if (names_function(th->native[i].function, *n))
                 return true;
     return false;
 }
@@ -183,7 +191,10 @@ static void decode_thread(struct pyp_python *py, struct pyp_target *t, struct py
     bool want_native = native && os && os->have_regs &&
                        (o->native || (o->status_unwind && pt && pt->gil == 0));
     if (want_native) {
-        pyp_native_unwind(native, os->tid, o->native ? MAX_NATIVE : STATUS_FRAMES, th);
+        if (o->native)
+            pyp_native_unwind(native, os->tid, MAX_NATIVE, PYP_NATIVE_DWARF, th);
+        else
+            pyp_native_unwind(native, os->tid, STATUS_FRAMES, PYP_NATIVE_SYMBOLS, th);
         th->has_native = o->native;
     }
     if (!pt)

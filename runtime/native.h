@@ -17,8 +17,15 @@ struct pyp_native;
 struct pyp_native *pyp_native_open(struct pyp_target *t, char *err, size_t err_size);
 void pyp_native_close(struct pyp_native *n);
 
+/* How much to say about each frame. */
+enum pyp_native_detail {
+    PYP_NATIVE_SYMBOLS,       /* function names from the symbol tables only: cheap */
+    PYP_NATIVE_DWARF,         /* with DWARF: source lines, inlined calls as frames */
+};
+
 /* Unwinds OS thread TID into OUT->native (at most MAX frames), innermost first. False,
  * with OUT->native possibly partial, when the unwinder stopped on an error. */
-bool pyp_native_unwind(struct pyp_native *n, pid_t tid, size_t max, struct pyp_thread *out);
+bool pyp_native_unwind(struct pyp_native *n, pid_t tid, size_t max, enum pyp_native_detail detail,
+                       struct pyp_thread *out);
 
 #endif

@@ -40,11 +40,11 @@ struct pyp_pyframe {
 };
 
 struct pyp_native_frame {
-    uint64_t pc;              /* the return address minus one for callers, as GDB shows it */
+    uint64_t pc;              /* as GDB shows it: a caller's return address (named at pc-1) */
     uint64_t sp;              /* the frame's stack pointer (CFA of the next inner frame) */
     char *function;           /* symbol or DWARF name, NULL when unknown ("??") */
     char *module;             /* base name of the file mapped there, NULL if none */
-    uint64_t module_offset;   /* pc relative to the module's load address */
+    uint64_t module_offset;   /* pc relative to where the module's file address 0 is loaded */
     char *file;               /* source file from DWARF, NULL without */
     int line;                 /* 0 without DWARF */
     bool inlined;             /* an inlined call, sharing pc and sp with the next frame */

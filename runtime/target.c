@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <elf.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -91,6 +92,20 @@ char *pyp_target_source(const struct pyp_target *t, const char *name)
         free(root);
     }
     return path ? path : pyp_xstrdup(name);
+}
+
+uint64_t pyp_target_auxv_vdso(const unsigned char *auxv, size_t size)
+{
+    for (size_t off = 0; off + 16 <= size; off += 16) {
+        uint64_t type, value;
+        memcpy(&type, auxv + off, 8);
+        memcpy(&value, auxv + off + 8, 8);
+        if (type == AT_NULL)
+            break;
+        if (type == AT_SYSINFO_EHDR)
+            return value;
+    }
+    return 0;
 }
 
 void pyp_target_close(struct pyp_target *t)

@@ -63,6 +63,7 @@ struct pyp_target {
     uint64_t fault_addr;
     bool truncated;           /* segments reach past the end of the core file */
     char command[81];         /* command line (core: NT_PRPSINFO; live: /proc/PID/cmdline) */
+    uint64_t vdso;            /* the vDSO's ELF header (AT_SYSINFO_EHDR), 0 if unknown */
     size_t missing_files;     /* core: mapped files not found on this machine */
     char *missing_example;    /* the first of them */
     void *impl;               /* mem_core's or ptrace state, owned by the target */
@@ -104,6 +105,8 @@ void pyp_target_add_mapping(struct pyp_target *t, uint64_t start, uint64_t end, 
                             const char *perms, const char *path);
 struct pyp_os_thread *pyp_target_add_thread(struct pyp_target *t, pid_t tid);
 void pyp_target_close_common(struct pyp_target *t);
+/* AT_SYSINFO_EHDR from an auxiliary vector (NT_AUXV, /proc/PID/auxv) of SIZE bytes. */
+uint64_t pyp_target_auxv_vdso(const unsigned char *auxv, size_t size);
 void pyp_target_close_core(struct pyp_target *t);
 void pyp_target_close_live(struct pyp_target *t);
 

@@ -110,6 +110,8 @@ static void read_notes(struct pyp_target *t, Elf *elf, const GElf_Phdr *ph)
             read_siginfo(t, desc, nh.n_descsz);
         else if (core && nh.n_type == NT_FILE)
             read_file_note(t, desc, nh.n_descsz);
+        else if (core && nh.n_type == NT_AUXV)
+            t->vdso = pyp_target_auxv_vdso(desc, nh.n_descsz);
     }
 }
 

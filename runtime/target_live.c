@@ -67,6 +67,18 @@ static void read_text_file(const char *path, char *out, size_t size, bool nul_to
         out[--len] = '\0';
 }
 
+static void read_vdso_address(struct pyp_target *t)
+{
+    char path[64];
+    unsigned char auxv[4096];
+    snprintf(path, sizeof path, "/proc/%d/auxv", (int)t->pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, auxv, sizeof auxv) : -1;
+    if (fd >= 0)
+        close(fd);
+    t->vdso = n > 0 ? pyp_target_auxv_vdso(auxv, (size_t)n) : 0;
+}
+
 static void add_thread_named(struct pyp_target *t, pid_t tid)
 {
     struct pyp_os_thread *th = pyp_target_add_thread(t, tid);
@@ -160,6 +172,7 @@ enum pyp_open_error pyp_target_open_pid(struct pyp_target *t, pid_t pid,
     t->exe = pyp_xstrdup(o && o->exe && *o->exe ? o->exe : exe);
     snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
     read_text_file(path, t->command, sizeof t->command, true);
+    read_vdso_address(t);
     if (!(o && o->nonblocking)) {
         int rc = pyp_stop_all(pid);
         if (rc == ESRCH) {

@@ -1,0 +1,71 @@
+/* native_dwfl.h: the libdwfl side of the native unwinder (native.c), internal to it.
+ *
+ *   native_modules.c  the target's mapped ELF files as libdwfl modules, each opened only
+ *                     when an address in it is first looked up, and their debug info;
+ *   native_state.c    the threads' registers and the target's memory, for unwinding;
+ *   native_symbols.c  a module's code symbols, sorted for lookup;
+ *   native_names.c    what an address is called: symbol, DWARF function, inlined calls,
+ *                     source line.
+ *
+ * All of them read the target through the target layer (target.h), never the host's
+ * view of a process, so a live process and a core unwind alike. */
+#ifndef PYP_NATIVE_DWFL_H
+#define PYP_NATIVE_DWFL_H
+
+#include <elfutils/libdwfl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hashmap.h"
+#include "target.h"
+
+/* native_modules.c. A Dwfl session over T's address space with every mapped ELF file
+ * reported as a module; NULL (ERR says why) when libdwfl cannot start. */
+struct pyp_modules;
+Dwfl *pyp_modules_begin(struct pyp_target *t, struct pyp_modules **out, char *err, size_t err_size);
+/* Ends the session and frees what pyp_modules_begin made. */
+void pyp_modules_end(Dwfl *dwfl, struct pyp_modules *m);
+
+/* The code symbols of module MOD (native_symbols.c), loaded on first use and kept with
+ * the module. */
+struct pyp_symbols *pyp_module_symbols(Dwfl_Module *mod);
+
+/* native_symbols.c. */
+struct pyp_symbols;
+struct pyp_symbols *pyp_symbols_load(Dwfl_Module *mod);
+/* The name of the code symbol ADDR is in, or NULL. */
+const char *pyp_symbols_find(struct pyp_symbols *s, uint64_t addr);
+void pyp_symbols_free(struct pyp_symbols *s);
+
+/* native_state.c. Lets DWFL unwind the threads of T from their registers. *ARCH is an
+ * ELF handle libdwfl keeps using: the caller ends it after dwfl_end. */
+bool pyp_state_attach(Dwfl *dwfl, struct pyp_target *t, Elf **arch, char *err, size_t err_size);
+
+/* native_names.c. What one code address is: the frames it stands for, innermost first
+ * (several when calls were inlined there), in which module. */
+struct pyp_place_frame {
+    char *function;           /* NULL when unknown */
+    char *file;               /* NULL without DWARF */
+    int line;
+    bool inlined;             /* an inlined call inside the next frame */
+};
+
+struct pyp_place {
+    struct pyp_place_frame *frames;  /* at least one */
+    size_t count;
+    char *module;             /* base name of the module's file, NULL outside any */
+    uint64_t module_base;     /* address of the module's file address 0 */
+};
+
+struct pyp_namer {
+    bool dwarf;               /* read DWARF; else symbol tables only (cheaper) */
+    struct pyp_hashmap cache; /* lookup address -> struct pyp_place * */
+    struct pyp_place *at_zero;  /* address 0 (a call through NULL), which the map cannot key */
+};
+
+/* The place of LOOKUP (a pc, or a return address minus one), cached in N. */
+const struct pyp_place *pyp_namer_place(struct pyp_namer *n, Dwfl *dwfl, uint64_t lookup);
+void pyp_namer_free(struct pyp_namer *n);
+
+#endif
