@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "buf.h"
+#include "dict.h"
 #include "elffile.h"
+#include "objects.h"
 #include "python.h"
 
 enum { MAX_CANDIDATES = 64 };
@@ -90,6 +92,7 @@ static bool read_version_from_runtime(struct pyp_python *py, bool *free_threaded
     if ((version >> 24) != 3 || version > 0xffffffffu)
         return false;
     py->version_hex = (unsigned long)version;
+    py->version_exact = true;
     *free_threaded = ft != 0;
     return true;
 }
@@ -135,22 +138,25 @@ static bool read_version_from_file(struct pyp_python *py, struct pyp_elf *e, con
 {
     uint64_t value;
     uint32_t hex;
-    if (pyp_elf_symbol(e, "Py_Version", &value, NULL) && pyp_mem_u32(py->mem, bias + value, &hex) &&
+    if (pyp_elf_dynamic_symbol(e, "Py_Version", &value) && pyp_mem_u32(py->mem, bias + value, &hex) &&
         (hex >> 24) == 3) {
         py->version_hex = hex;
+        py->version_exact = true;
         return true;
     }
+    /* The minor from the file name; the exact version comes later from sys.hexversion. */
     int minor = minor_from_name(name);
-    for (int m = (minor >= 0 ? minor : 8); m <= (minor >= 0 ? minor : 10); m++) {
+    if (minor >= 0) {
+        py->version_hex = 3ul << 24 | (unsigned long)minor << 16 | 0xf0;
+        return true;
+    }
+    /* A binary named otherwise (an embedding program): its PY_VERSION string. */
+    for (int m = 8; m <= 10; m++) {
         char text[32];
         if (pyp_elf_find_version_string(e, m, text, sizeof text)) {
             py->version_hex = hex_from_text(text);
             return py->version_hex != 0;
         }
-    }
-    if (minor >= 0) {
-        py->version_hex = 3ul << 24 | (unsigned long)minor << 16 | 0xf0;
-        return true;
     }
     return false;
 }
@@ -161,9 +167,9 @@ static void detect_variant(struct pyp_python *py, struct pyp_elf *e, bool free_t
     const char *variant = "release";
     if (free_threaded)
         variant = "freethreaded";
-    else if (e && pyp_elf_symbol(e, "_Py_PrintReferences", &v, NULL))
+    else if (e && pyp_elf_dynamic_symbol(e, "_Py_PrintReferences", &v))
         variant = "tracerefs";
-    else if (e && pyp_elf_symbol(e, "_Py_NegativeRefcount", &v, NULL))
+    else if (e && pyp_elf_dynamic_symbol(e, "_Py_NegativeRefcount", &v))
         variant = "debug";
     snprintf(py->variant, sizeof py->variant, "%s", variant);
 }
@@ -193,7 +199,7 @@ static bool try_file(struct pyp_python *py, struct pyp_target *t, const char *na
     if (!read_version_from_runtime(py, &free_threaded) && !read_version_from_file(py, e, name, bias))
         py->version_hex = 0;
     detect_variant(py, e, free_threaded);
-    if (pyp_elf_symbol(e, "PyCode_Type", &value, NULL))
+    if (pyp_elf_dynamic_symbol(e, "PyCode_Type", &value))
         py->code_type = bias + value;
     py->objfile = pyp_xstrdup(name);
     py->bias = bias;
@@ -254,6 +260,24 @@ static bool layout_fits(struct pyp_python *py)
     return pyp_mem_ptr(py->mem, tstate + FACT(tb, TSTATE_INTERP), &back) && back == interp;
 }
 
+/* sys.hexversion of the main interpreter: the exact version of a 3.8-3.10 build, which
+ * exports no version number (the table of the minor is enough to read the dict). */
+static bool read_hexversion(struct pyp_python *py)
+{
+    const struct pyp_table *t = &py->table;
+    uint64_t interp, sysdict, obj;
+    int64_t hex;
+    if (!pyp_mem_ptr(py->mem, py->runtime + (uint64_t)FACT(t, RUNTIME_INTERPRETERS_HEAD), &interp) ||
+        !interp || !pyp_mem_ptr(py->mem, interp + (uint64_t)FACT(t, INTERP_SYSDICT), &sysdict) ||
+        !sysdict || !pyp_dict_lookup_str(py, sysdict, "hexversion", &obj) ||
+        !pyp_long_value(py, obj, &hex))
+        return false;
+    if ((hex >> 24) != 3 || ((hex >> 16) & 255) != ((py->version_hex >> 16) & 255))
+        return false;
+    py->version_hex = (unsigned long)hex;
+    return true;
+}
+
 static const char *const variants[] = { "release", "debug", "freethreaded", "tracerefs" };
 
 enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t, char *err,
@@ -293,6 +317,14 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
         return PYP_FIND_UNSUPPORTED;
     }
     pyp_table_from(&py->table, layout);
+    if (!py->version_exact && read_hexversion(py)) {
+        format_version(py);
+        const struct pyp_layout *exact = pyp_layout_for(py->version_hex, py->variant);
+        if (exact && exact != layout) {
+            layout = exact;
+            pyp_table_from(&py->table, layout);
+        }
+    }
     if (layout->version_hex != py->version_hex)
         pyp_python_note(py, "no table for CPython %s: using the one of %s", py->version,
                         layout->cpython);

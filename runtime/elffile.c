@@ -60,7 +60,9 @@ static Elf_Scn *section_of_type(struct pyp_elf *e, Elf64_Word type)
     return NULL;
 }
 
-/* Calls VISIT for each named symbol of section type TYPE until it returns true. */
+/* Calls VISIT for each named symbol of section type TYPE until it returns true. Names are
+ * read from the string table directly (bounds-checked), not through elf_strptr, which
+ * costs more than the whole rest of a scan. */
 static bool each_symbol(struct pyp_elf *e, Elf64_Word type,
                         bool (*visit)(const char *name, const GElf_Sym *sym, void *ctx), void *ctx)
 {
@@ -69,15 +71,20 @@ static bool each_symbol(struct pyp_elf *e, Elf64_Word type,
     if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_entsize == 0)
         return false;
     Elf_Data *data = elf_getdata(scn, NULL);
-    if (!data)
+    Elf_Scn *str_scn = elf_getscn(e->elf, sh.sh_link);
+    Elf_Data *strings = str_scn ? elf_getdata(str_scn, NULL) : NULL;
+    if (!data || !strings || !strings->d_buf || strings->d_size == 0)
+        return false;
+    const char *names = strings->d_buf;
+    size_t names_size = strings->d_size;
+    if (names[names_size - 1] != '\0')
         return false;
     size_t count = sh.sh_size / sh.sh_entsize;
     for (size_t i = 0; i < count; i++) {
         GElf_Sym sym;
-        if (!gelf_getsym(data, (int)i, &sym) || sym.st_name == 0)
+        if (!gelf_getsym(data, (int)i, &sym) || sym.st_name == 0 || sym.st_name >= names_size)
             continue;
-        const char *name = elf_strptr(e->elf, sh.sh_link, sym.st_name);
-        if (name && visit(name, &sym, ctx))
+        if (visit(names + sym.st_name, &sym, ctx))
             return true;
     }
     return false;
@@ -107,6 +114,15 @@ bool pyp_elf_symbol(struct pyp_elf *e, const char *name, uint64_t *value, uint64
     *value = q.sym.st_value;
     if (size)
         *size = q.sym.st_size;
+    return true;
+}
+
+bool pyp_elf_dynamic_symbol(struct pyp_elf *e, const char *name, uint64_t *value)
+{
+    struct by_name q = { name, 0, { 0 } };
+    if (!each_symbol(e, SHT_DYNSYM, match_name, &q))
+        return false;
+    *value = q.sym.st_value;
     return true;
 }
 

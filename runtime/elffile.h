@@ -17,6 +17,8 @@ void pyp_elf_close(struct pyp_elf *e);
 bool pyp_elf_symbol(struct pyp_elf *e, const char *name, uint64_t *value, uint64_t *size);
 /* The address and size of section NAME (e.g. ".PyRuntime"). */
 bool pyp_elf_section(struct pyp_elf *e, const char *name, uint64_t *addr, uint64_t *size);
+/* The value of NAME in the dynamic symbol table only (exported symbols: cheap). */
+bool pyp_elf_dynamic_symbol(struct pyp_elf *e, const char *name, uint64_t *value);
 /* Whether any symbol's name starts with PREFIX (e.g. "_TAIL_CALL_"). */
 bool pyp_elf_has_symbol_prefix(struct pyp_elf *e, const char *prefix);
 bool pyp_elf_has_symtab(struct pyp_elf *e);

@@ -218,3 +218,34 @@ void pyp_stackref(const struct pyp_python *py, uint64_t bits, uint64_t *obj, boo
         *obj = bits & ~tag_bits;
     }
 }
+
+bool pyp_long_value(struct pyp_python *py, uint64_t obj, int64_t *value)
+{
+    const struct pyp_table *t = &py->table;
+    int64_t ndigits;
+    bool negative;
+    if (FACT(t, FEATURE_INT_REPR) == 1) {
+        if (!pyp_mem_i64(py->mem, obj + (uint64_t)FACT(t, LONG_OB_SIZE), &ndigits))
+            return false;
+        negative = ndigits < 0;
+        ndigits = negative ? -ndigits : ndigits;
+    } else {
+        uint64_t tag;
+        if (!pyp_mem_u64(py->mem, obj + (uint64_t)FACT(t, LONG_LV_TAG), &tag))
+            return false;
+        ndigits = (int64_t)(tag >> FACT(t, LONG_NON_SIZE_BITS));
+        negative = (tag & (uint64_t)FACT(t, LONG_SIGN_MASK)) == 2;
+    }
+    int64_t shift = FACT(t, VERSION_LONG_SHIFT);
+    if (ndigits < 0 || ndigits * shift > 62)
+        return false;
+    uint64_t v = 0;
+    for (int64_t i = ndigits - 1; i >= 0; i--) {
+        uint32_t digit;
+        if (!pyp_mem_u32(py->mem, obj + (uint64_t)FACT(t, LONG_DIGITS) + 4 * (uint64_t)i, &digit))
+            return false;
+        v = (v << shift) | digit;
+    }
+    *value = negative ? -(int64_t)v : (int64_t)v;
+    return true;
+}

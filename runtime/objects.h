@@ -54,6 +54,10 @@ bool pyp_tuple_item(struct pyp_python *py, uint64_t tuple, int64_t i, uint64_t *
 /* The bytes of a bytes object (at most MAX) appended to OUT. */
 bool pyp_bytes_data(struct pyp_python *py, uint64_t obj, struct pyp_buf *out, size_t max);
 
+/* The value of int OBJ when it fits in 62 bits (at most two 30-bit digits... or more
+ * while it fits); false for anything else. */
+bool pyp_long_value(struct pyp_python *py, uint64_t obj, int64_t *value);
+
 /* Whether OBJ is a code object (its type is PyCode_Type, or is named "code"). */
 bool pyp_is_code(struct pyp_python *py, uint64_t obj);
 /* Whether OBJ is a cell; *contents gets what it holds (0 when empty). */

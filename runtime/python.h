@@ -29,6 +29,7 @@ struct pyp_python {
     uint64_t runtime;             /* address of _PyRuntime */
     unsigned long version_hex;    /* PY_VERSION_HEX */
     char version[32];             /* "3.12.1", "3.15.0b4" */
+    bool version_exact;           /* read from the target (else from file names) */
     char variant[16];             /* release, debug, freethreaded, tracerefs */
     char found_by[256];           /* how _PyRuntime was found, for the report */
     char *objfile;                /* the target's name of the file holding _PyRuntime */

@@ -159,6 +159,11 @@ static void check_mapped_files(struct pyp_target *t)
         const char *name = t->maps[i].path;
         if (!name || (i > 0 && t->maps[i - 1].path && strcmp(t->maps[i - 1].path, name) == 0))
             continue;
+        /* Memory-backed files and deleted ones have nothing to find on disk. */
+        size_t n = strlen(name);
+        if (strncmp(name, "/memfd:", 7) == 0 || strncmp(name, "/dev/", 5) == 0 ||
+            strncmp(name, "/SYSV", 5) == 0 || (n > 10 && strcmp(name + n - 10, " (deleted)") == 0))
+            continue;
         char *path = pyp_target_file(t, name);
         if (access(path, R_OK) != 0) {
             if (!t->missing_example)
