@@ -5,7 +5,10 @@ block is matched to the scenario's truth by the thread's pthread id (the header'
 it: a stack printed above its header, or under another thread's, is wrong here."""
 import re
 
-HEADER = re.compile(r'^Thread \d+ \((?:Thread (0x[0-9a-f]+) )?\(?LWP (\d+)\)?[^\n]*\):$', re.M)
+# Thread 2 (Thread 0x7f.. (LWP 123) "name"):   native, with libthread_db
+# Thread 2 (LWP 123):                          a core without libthread_db
+# Thread 2 (Thread 120.123 "name"):            a remote target (pid.lwp)
+HEADER = re.compile(r'^Thread \d+ \((?:Thread (0x[0-9a-f]+) \(LWP (\d+)\)|LWP (\d+)|Thread \d+\.(\d+))[^\n]*\):$', re.M)
 
 
 def blocks(output):
@@ -15,8 +18,8 @@ def blocks(output):
     out = []
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(output)
-        out.append((int(m.group(1), 16) if m.group(1) else None, int(m.group(2)),
-                    output[m.end():end]))
+        lwp = int(m.group(2) or m.group(3) or m.group(4))
+        out.append((int(m.group(1), 16) if m.group(1) else None, lwp, output[m.end():end]))
     return out, output[:found[0].start()] if found else output
 
 

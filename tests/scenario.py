@@ -245,3 +245,59 @@ def _run_on_pty(argv, env, timeout):
     p.wait()
     os.close(master)
     return b''.join(chunks).decode('utf-8', 'backslashreplace').replace('\r\n', '\n'), ''
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class Gdbserver:
+    """How GDB reaches a live process through gdbserver (Debian's package): over a pipe
+    (`target remote | gdbserver - --attach PID`) or over TCP on the loopback address
+    (`gdbserver --multi`, then `target extended-remote` and `attach`)."""
+
+    def __init__(self, pid, how):
+        self.pid = pid
+        self.how = how
+        self.server = None
+        if how == 'tcp':
+            self.port = free_port()
+            self.server = subprocess.Popen(['gdbserver', '--multi', '127.0.0.1:%d' % self.port],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.3)
+
+    def connect(self):
+        if self.how == 'pipe':
+            return ['-ex', 'target remote | gdbserver - --attach %d' % self.pid]
+        return ['-ex', 'target extended-remote 127.0.0.1:%d' % self.port, '-ex', 'attach %d' % self.pid]
+
+    def close(self):
+        if self.server:
+            self.server.kill()
+            self.server.wait()
+
+
+def run_gdb_remote(target, commands, pid, how, gdb=matrix.GDB_MINIMAL, scripts=(), timeout=600):
+    """Runs COMMANDS with SCRIPTS on live PID through gdbserver (HOW: 'pipe' or 'tcp').
+    GDB reads the target's files from a local sysroot, as a remote debugging setup has a
+    copy of them (here the files themselves: fetching libpython's DWARF through
+    gdbserver takes a minute). Returns ([output of each command], whole text)."""
+    server = Gdbserver(pid, how)
+    try:
+        argv = [gdb, '-q', '-batch', '-nx', '-iex', 'set pagination off', '-iex', 'set width 0',
+                '-iex', 'set sysroot /']
+        argv += [target.executable] + server.connect()
+        argv += ['-ex', 'set may-call-functions off', '-ex', 'set may-write-memory off']
+        for s in scripts:
+            argv += ['-ex', 'source ' + s]
+        for i, c in enumerate(commands):
+            argv += ['-ex', 'echo %s%d\\n' % (MARK, i), '-ex', c]
+        argv += ['-ex', 'echo %s%d\\n' % (MARK, len(commands))]
+        r = subprocess.run(argv, capture_output=True, timeout=timeout, env=dict(os.environ, LC_ALL='C.UTF-8'))
+    finally:
+        server.close()
+    text = r.stdout.decode('utf-8', 'backslashreplace')
+    return split_outputs(text, len(commands)), text + r.stderr.decode('utf-8', 'replace')
