@@ -1,12 +1,13 @@
 /* frames.c: walking a thread's frame chain (see frames.h). Every step is a checked read;
- * the walk is bounded (100000 frames) and stops at a cycle (Brent's method: compare with
- * a mark moved at each power of two). */
+ * the walk is bounded (100000 frames) and stops at a cycle the moment it would visit a
+ * frame a second time (a set of the frames visited), so no frame is shown twice. */
 #include "frames.h"
 
 #include <stdlib.h>
 
 #include "buf.h"
 #include "code.h"
+#include "hashmap.h"
 #include "objects.h"
 
 enum { MAX_FRAMES = 100000 };
@@ -91,7 +92,7 @@ void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, struct pyp_stack *s)
 {
     const struct pyp_table *t = &py->table;
     *s = (struct pyp_stack){ 0 };
-    uint64_t frame, cframe = 0, mark = 0;
+    uint64_t frame, cframe = 0;
     if (!newest_frame(py, tstate, &frame)) {
         s->problem = PYP_CHAIN_UNREADABLE;
         s->bad_address = tstate;
@@ -101,13 +102,13 @@ void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, struct pyp_stack *s)
     if (anchor_kind == 1 && !pyp_mem_ptr(py->mem, tstate + (uint64_t)FACT(t, TSTATE_CFRAME), &cframe))
         cframe = 0;
     bool open_run = false;
+    struct pyp_hashmap visited = { 0 };
     for (size_t steps = 0; frame != 0; steps++) {
-        if (frame == mark) {
+        if (pyp_hashmap_get(&visited, frame)) {
             s->problem = PYP_CHAIN_CYCLE;
             break;
         }
-        if ((steps & (steps - 1)) == 0)
-            mark = frame;
+        pyp_hashmap_put(&visited, frame, &visited);
         if (steps >= MAX_FRAMES) {
             s->problem = PYP_CHAIN_TOO_LONG;
             break;
@@ -139,6 +140,7 @@ void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, struct pyp_stack *s)
         }
         frame = older;
     }
+    pyp_hashmap_free(&visited, NULL);
     if (open_run)
         add_run(s, 0);
 }
