@@ -201,11 +201,11 @@ static void decode_thread(struct pyp_python *py, struct pyp_target *t, struct py
 void pyp_decode(struct pyp_target *t, struct pyp_python *py, const struct pyp_decode_options *o,
                 struct pyp_report *r)
 {
-    char err[512];
+    char err[512], list_err[512];
     struct pyp_pythread *pts;
-    size_t n = pyp_python_threads(py, &pts, err, sizeof err);
-    if (err[0])
-        pyp_report_note(r, "%s", err);
+    size_t n = pyp_python_threads(py, &pts, list_err, sizeof list_err);
+    if (list_err[0])
+        pyp_report_note(r, "%s", list_err);
     long *python_of = pyp_xcalloc(t->thread_count ? t->thread_count : 1, sizeof *python_of);
     match_threads(py, t, pts, n, python_of);
     bool *shown = pyp_xcalloc(n ? n : 1, sizeof *shown);
@@ -221,6 +221,9 @@ void pyp_decode(struct pyp_target *t, struct pyp_python *py, const struct pyp_de
         if (pt)
             shown[python_of[i]] = true;
         decode_thread(py, t, src, native, o, &t->threads[i], pt, r);
+        /* The thread list could not be read (whole): say so rather than "no Python". */
+        if (!pt && list_err[0])
+            r->threads[r->thread_count - 1].error = pyp_xstrdup(list_err);
     }
     for (size_t j = 0; j < n; j++)
         if (!shown[j])

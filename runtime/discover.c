@@ -238,20 +238,25 @@ static bool scan_for_cookie(struct pyp_python *py, struct pyp_target *t)
     return found;
 }
 
-/* The interpreter list must point back at itself: head -> first thread -> interp. */
-static bool layout_fits(struct pyp_python *py)
+enum fit { FITS, MISFITS, UNREADABLE };
+
+/* The interpreter list must point back at itself: head -> first thread -> interp. Memory
+ * that cannot be read (a truncated core) says nothing about the layout. */
+static enum fit layout_fits(struct pyp_python *py)
 {
     const struct pyp_table *tb = &py->table;
     uint64_t interp, tstate, back;
     if (!pyp_mem_ptr(py->mem, py->runtime + FACT(tb, RUNTIME_INTERPRETERS_HEAD), &interp))
-        return false;
+        return UNREADABLE;
     if (interp == 0)
-        return true;  /* not initialised yet, or finalised */
+        return FITS;  /* not initialised yet, or finalised */
     if (!pyp_mem_ptr(py->mem, interp + FACT(tb, INTERP_THREADS_HEAD), &tstate))
-        return false;
+        return pyp_mem_ptr(py->mem, interp, &back) ? MISFITS : UNREADABLE;
     if (tstate == 0)
-        return true;
-    return pyp_mem_ptr(py->mem, tstate + FACT(tb, TSTATE_INTERP), &back) && back == interp;
+        return FITS;
+    if (!pyp_mem_ptr(py->mem, tstate + FACT(tb, TSTATE_INTERP), &back))
+        return pyp_mem_ptr(py->mem, tstate, &back) ? MISFITS : UNREADABLE;
+    return back == interp ? FITS : MISFITS;
 }
 
 static const char *const variants[] = { "release", "debug", "freethreaded", "tracerefs" };
@@ -298,14 +303,14 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
                         layout->cpython);
     if (HAS(&py->table, RUNTIME_DEBUG_OFFSETS) && !pyp_debug_offsets_apply(py, err, err_size))
         return PYP_FIND_UNSUPPORTED;
-    if (!layout_fits(py)) {
+    if (layout_fits(py) == MISFITS) {
         /* A variant the binary did not reveal? Try the others of this version. */
         for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
             const struct pyp_layout *other = pyp_layout_for(py->version_hex, variants[i]);
             if (!other || other == layout)
                 continue;
             pyp_table_from(&py->table, other);
-            if (layout_fits(py)) {
+            if (layout_fits(py) == FITS) {
                 pyp_python_note(py, "the interpreter's memory fits the %s layout, not %s",
                                 variants[i], py->variant);
                 snprintf(py->variant, sizeof py->variant, "%s", variants[i]);
