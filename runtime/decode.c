@@ -121,7 +121,10 @@ static void read_frames(struct pyp_python *py, struct pyp_sources *src, const st
     }
     th->run_count = (int)s->run_count;
     th->chain_problem = (int)s->problem;
-    if (s->problem == PYP_CHAIN_UNREADABLE)
+    if (s->problem == PYP_CHAIN_UNREADABLE && s->bad_address == th->tstate)
+        th->error = pyp_xasprintf("cannot read the newest frame of the thread state at 0x%llx",
+                                  (unsigned long long)th->tstate);
+    else if (s->problem == PYP_CHAIN_UNREADABLE)
         th->error = pyp_xasprintf("cannot read the frame at 0x%llx", (unsigned long long)s->bad_address);
 }
 

@@ -54,26 +54,42 @@ static bool ends_run(struct pyp_python *py, uint64_t frame)
     }
 }
 
-bool pyp_frame_code(struct pyp_python *py, uint64_t frame, uint64_t *code)
+/* What frame FRAME runs, as the walk sees it. */
+enum frame_kind {
+    FRAME_PYTHON,             /* a code object */
+    FRAME_OTHER,              /* a shim or sentinel frame: its executable is no code object */
+    FRAME_UNREADABLE,         /* the object its executable points to cannot be read */
+    FRAME_GONE,               /* the frame itself cannot be read */
+};
+
+static enum frame_kind frame_kind(struct pyp_python *py, uint64_t frame, uint64_t *code)
 {
     const struct pyp_table *t = &py->table;
-    uint64_t bits;
+    uint64_t bits, type;
     *code = 0;
     if (FACT(t, FEATURE_FRAME_MODEL) == 1) {
         if (!pyp_mem_ptr(py->mem, frame + (uint64_t)FACT(t, PYFRAME_CODE), &bits))
-            return false;
+            return FRAME_GONE;
     } else {
         if (!pyp_mem_u64(py->mem, frame + (uint64_t)FACT(t, IFRAME_EXECUTABLE), &bits))
-            return false;
+            return FRAME_GONE;
         if (FACT(t, FEATURE_STACKREF))
             bits &= ~(uint64_t)FACT(t, STACKREF_TAG_BITS);
         if (FACT(t, FEATURE_ENTRY_MARKER) == 3 && ends_run(py, frame))
-            return false;
+            return FRAME_OTHER;
     }
-    if (!pyp_is_code(py, bits))
-        return false;
     *code = bits;
-    return true;
+    if (pyp_is_code(py, bits))
+        return FRAME_PYTHON;
+    return bits && pyp_obj_type(py, bits, &type) ? FRAME_OTHER : FRAME_UNREADABLE;
+}
+
+bool pyp_frame_code(struct pyp_python *py, uint64_t frame, uint64_t *code)
+{
+    if (frame_kind(py, frame, code) == FRAME_PYTHON)
+        return true;
+    *code = 0;
+    return false;
 }
 
 static void add_frame(struct pyp_stack *s, uint64_t frame, uint64_t code, int run)
@@ -114,8 +130,15 @@ void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, struct pyp_stack *s)
             break;
         }
         uint64_t code;
-        bool is_py = pyp_frame_code(py, frame, &code);
-        if (is_py) {
+        enum frame_kind kind = frame_kind(py, frame, &code);
+        bool is_py = kind == FRAME_PYTHON;
+        if (kind == FRAME_GONE) {
+            s->problem = PYP_CHAIN_UNREADABLE;
+            s->bad_address = frame;
+            break;
+        }
+        /* A frame whose code cannot be read is shown (with that error), not skipped. */
+        if (kind != FRAME_OTHER) {
             add_frame(s, frame, code, (int)s->run_count);
             open_run = true;
         }
