@@ -39,13 +39,15 @@ def sanitizer_problem(rc, err):
     return None
 
 
-def run(args, timeout=600, prefix=(), env=None):
+def run_env():
+    return dict(os.environ, LC_ALL='C.UTF-8', **SANITIZER_OPTIONS)
+
+
+def run(args, timeout=600, prefix=()):
     """Runs pyprinter ARGS (after PREFIX, e.g. setpriv); asserts no sanitizer report, and
     for a successful --json run a document that fits the schema."""
     argv = list(prefix) + [PYPRINTER] + list(args)
-    e = dict(os.environ, LC_ALL='C.UTF-8', **SANITIZER_OPTIONS)
-    e.update(env or {})
-    proc = subprocess.run(argv, capture_output=True, timeout=timeout, env=e)
+    proc = subprocess.run(argv, capture_output=True, timeout=timeout, env=run_env())
     r = Run(argv, proc)
     problem = sanitizer_problem(r.rc, r.err)
     assert not problem, problem + '\n' + str(r)
@@ -118,7 +120,7 @@ def expected_text(target, frames, sources=True):
 
 HEADER = re.compile(
     r'^Thread (?P<tid>\d+|\(no OS thread found\))(?: "(?P<name>.*)")?'
-    r'(?:(?P<nopy>(?: \(main thread\))?: no Python thread state)'
+    r'(?:(?P<nopy>(?: \(main thread\))?: (?:no Python thread state|Python thread state unknown: .+))'
     r'| \((?P<main>main thread, )?PyThreadState (?P<tstate>0x[0-9a-f]+)(?:, interpreter (?P<interp>\d+))?\): (?P<status>.+))$')
 TARGET_HEADER = re.compile(r'^(Core file .* of process \d+|Process \d+)( \(.*\))?.*: CPython (\S+) \((\w+)\)$')
 
