@@ -107,3 +107,43 @@ def test_live_nonblocking(target, name):
     problems, text = check_live(target, name, ['--nonblocking'])
     decoder.record(target, 'nonblocking', not problems)
     assert not problems, '\n'.join(problems) + '\n\n' + str(text)
+
+
+# What each scenario's threads do when it stops (see the scenarios' docstrings): sc_gil's
+# main thread holds the GIL in one long C call while its three threads wait for it;
+# sc_threads' five threads all sleep in time.sleep, the GIL released.
+STATUS = {
+    'sc_gil': {'main': ('held', 'holds the GIL'), 'other': ('waiting', 'waiting for the GIL')},
+    'sc_threads': {'main': ('released', 'idle in native code, GIL released'),
+                   'other': ('released', 'idle in native code, GIL released')},
+}
+
+
+@pytest.mark.parametrize('where', ['core', 'live'])
+@pytest.mark.parametrize('name', sorted(STATUS))
+@pytest.mark.parametrize('target', target_params())
+def test_thread_status(target, name, where, core_dir):
+    """Each thread's status: who holds the GIL, who waits for it, who sleeps without it;
+    nobody collecting garbage."""
+    usable(target)
+    if where == 'core':
+        core, truth = core_of(target, name, core_dir)
+        js = decoder.bt(target, core, '--json')
+    else:
+        s = scenario.Stopped(target, name, 'live')
+        try:
+            truth = s.truth
+            js = decoder.bt(target, s.pid, '--json')
+        finally:
+            s.kill()
+    problems = []
+    by_ident = {int(t['pthread_id'], 16): t for t in js.doc['threads'] if t['pthread_id']}
+    for tt in truth['threads']:
+        t = by_ident.get(tt['ident'])
+        gil, text = STATUS[name]['main' if tt['main'] else 'other']
+        want = {'gil': gil, 'gc': False, 'text': text}
+        if t is None or t['status'] != want:
+            problems.append('thread %s%s: status %s, expected %s' % (
+                tt['native_id'], ' (main)' if tt['main'] else '', t and t['status'], want))
+    decoder.record(target, 'status', not problems)
+    assert not problems, '\n'.join(problems)

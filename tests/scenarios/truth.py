@@ -156,13 +156,16 @@ def _kinds(code):
 def _stack(frame):
     frames = []
     while frame is not None:
+        # f_locals first: on 3.8-3.10 each frame.f_locals refreshes one dict, and a refresh
+        # moves an argument that lives in a cell to the end; the first shows locals() order.
+        f_locals = _f_locals(frame)
         frames.append({
             'file': frame.f_code.co_filename,
             'line': frame.f_lineno,
             'name': frame.f_code.co_name,
             'qualname': getattr(frame.f_code, 'co_qualname', None),
             'locals': _frame_locals(frame),
-            'f_locals': _f_locals(frame),
+            'f_locals': f_locals,
             'kinds': _kinds(frame.f_code),
         })
         frame = frame.f_back
