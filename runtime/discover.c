@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "elffile.h"
@@ -271,8 +272,15 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
     bool found = false;
     for (size_t i = 0; i < n && !found; i++)
         found = try_file(py, t, names[i]);
-    if (!found)
+    if (!found) {
         found = scan_for_cookie(py, t);
+        char *exe = found && t->kind == PYP_TARGET_CORE ? pyp_target_file(t, t->exe) : NULL;
+        if (exe && access(exe, R_OK) != 0)
+            pyp_python_note(py, "the core's executable %s is not on this machine: type names "
+                                "and code cannot be read from it%s",
+                            t->exe, t->sysroot && *t->sysroot ? "" : " (pass --sysroot DIR)");
+        free(exe);
+    }
     if (!found) {
         snprintf(err, err_size,
                  "not a Python process: no _PyRuntime symbol, .PyRuntime section or "

@@ -58,7 +58,7 @@ static bool ends_run(struct pyp_python *py, uint64_t frame)
 enum frame_kind {
     FRAME_PYTHON,             /* a code object */
     FRAME_OTHER,              /* a shim or sentinel frame: its executable is no code object */
-    FRAME_UNREADABLE,         /* the object its executable points to cannot be read */
+    FRAME_UNREADABLE,         /* the object its executable points to, or its type, cannot be read */
     FRAME_GONE,               /* the frame itself cannot be read */
 };
 
@@ -81,7 +81,11 @@ static enum frame_kind frame_kind(struct pyp_python *py, uint64_t frame, uint64_
     *code = bits;
     if (pyp_is_code(py, bits))
         return FRAME_PYTHON;
-    return bits && pyp_obj_type(py, bits, &type) ? FRAME_OTHER : FRAME_UNREADABLE;
+    /* Not code only when its type is known to be another (a core read without the
+     * executable's file has no type names: then the frame is shown as unreadable). */
+    char name[PYP_TYPE_NAME_MAX];
+    return bits && pyp_obj_type(py, bits, &type) && pyp_type_name(py, type, name) ? FRAME_OTHER
+                                                                                  : FRAME_UNREADABLE;
 }
 
 bool pyp_frame_code(struct pyp_python *py, uint64_t frame, uint64_t *code)
