@@ -73,6 +73,18 @@ def test_core_says_the_python_version(target, core_dir):
     assert head.endswith(': CPython %s (%s)' % (version, variant)), head
 
 
+@pytest.mark.parametrize('target', target_params())
+def test_core_with_its_executable_named(target, core_dir):
+    """`pyprinter bt CORE EXE`: the executable given reads like the one the core names."""
+    usable(target)
+    core, truth = core_of(target, 'sc_threads', core_dir)
+    args = decoder.bt_args(target, core, '--json') + [target.executable]
+    js = decoder.run(args)
+    assert js.rc == 0, str(js)
+    problems = decoder.check_json(target, truth, js.doc)
+    assert not problems, '\n'.join(problems)
+
+
 def check_live(target, name, options=()):
     """Problems of `pyprinter bt` (text and JSON, with OPTIONS) on a live run of NAME."""
     usable(target)

@@ -128,6 +128,16 @@ def test_not_a_core(tmp_path):
         assert_refused(decoder.run(['bt', path]), 5, path)
 
 
+@pytest.mark.parametrize('target', target_params(lambda t: bool(t.sysroot)))
+def test_chroot_core_without_sysroot(target, core_dir):
+    """A core whose files live in a chroot, read without --sysroot: a refusal or a report
+    that says what to pass, and no frame lost or wrong without a mark."""
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    problems, text = check_degraded(['bt', core], truth, '--sysroot')
+    assert not problems, '\n'.join(problems) + '\n' + str(text)
+
+
 # --- damaged cores -----------------------------------------------------------------------
 
 def main_of(truth):
@@ -200,19 +210,21 @@ def test_wild_pointer_in_frame_chain(target, core_dir, tmp_path):
     assert not problems, '\n'.join(problems) + '\n' + str(text)
 
 
-def check_truncated(target, cut_core, truth):
-    """Problems of pyprinter on a truncated core: either one line saying the core is
-    truncated, or a report that says so, in which each thread of the truth is either whole
-    and right, or right as far as it goes with the rest marked (a thread error, a frame
-    chain problem, frames with errors in place of the ones that could not be read)."""
-    js = decoder.run(decoder.bt_args(target, cut_core, '--json'), timeout=300)
-    text = decoder.run(decoder.bt_args(target, cut_core), timeout=300)
+def check_degraded(args, truth, word):
+    """Problems of `pyprinter bt ARGS` where part of the target cannot be read: either one
+    line saying WORD (what is wrong), or a report with a note saying WORD, in which each
+    thread of the truth is either whole and right, or right as far as it goes with the
+    rest marked (a thread error, a frame chain problem, frames with errors in place of the
+    ones that could not be read)."""
+    js = decoder.run(args + ['--json'], timeout=300)
+    text = decoder.run(args, timeout=300)
     if js.rc != 0 or text.rc != 0:
-        return refused(js, 5, 'truncated') + refused(text, 5, 'truncated'), text
+        return refused(js, js.rc if js.rc in (1, 5) else 5, word) + \
+            refused(text, js.rc if js.rc in (1, 5) else 5, word), text
     problems = []
     doc = js.doc
-    if not any('truncated' in n for n in doc['notes']):
-        problems.append('no note says the core is truncated: %s' % doc['notes'])
+    if not any(word in n for n in doc['notes']):
+        problems.append('no note says %r: %s' % (word, doc['notes']))
     by_ident = {int(t['pthread_id'], 16): t for t in doc['threads'] if t['pthread_id']}
     by_tid = {t['tid']: t for t in doc['threads'] if t['tid']}
     for tt in truth['threads']:
@@ -247,7 +259,7 @@ def test_truncated_core(target, core_dir, tmp_path):
     core, truth = core_of(target, 'sc_calls', core_dir)
     short = str(tmp_path / 'third.core')
     cut(core, short, 1 / 3)
-    problems, text = check_truncated(target, short, truth)
+    problems, text = check_degraded(decoder.bt_args(target, short), truth, 'truncated')
     decoder.record(target, 'truncated', not problems)
     assert not problems, '\n'.join(problems) + '\n' + str(text)
 
@@ -260,7 +272,7 @@ def test_truncated_kernel_core(target, fraction, tmp_path, kernel_cores):
     core, truth = kernel_cores(target)
     short = str(tmp_path / 'cut.core')
     cut(core, short, fraction)
-    problems, text = check_truncated(target, short, truth)
+    problems, text = check_degraded(decoder.bt_args(target, short), truth, 'truncated')
     decoder.record(target, 'truncated', not problems)
     assert not problems, '\n'.join(problems) + '\n' + str(text)
 
