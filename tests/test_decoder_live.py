@@ -2,7 +2,8 @@
 detaches in its handler) or SIGKILL (the kernel detaches) while it is stopping the
 threads of sc_many (200 threads) or while it reads them. Afterwards every thread of the
 process runs or sleeps (state S or R, never t or T) and none is traced (TracerPid 0), and
-a new run of pyprinter reads the process whole."""
+a new run of pyprinter reads the process whole. And a process stopped before pyprinter
+came is left stopped."""
 import signal
 import subprocess
 import time
@@ -79,3 +80,29 @@ def test_interrupted_pyprinter_leaves_the_process_running(target, sig, moment, m
         problems += decoder.left_running(s.pid)
     decoder.record(target, 'interrupted', not problems)
     assert not problems, '\n'.join(problems[:20])
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_stopped_process_stays_stopped(target):
+    """A process stopped (SIGSTOP) before pyprinter reads it is read whole and left stopped
+    and untraced; SIGCONT then wakes every thread."""
+    usable(target)
+    s = scenario.Stopped(target, 'sc_threads', 'live-stopped')
+    try:
+        import os
+        os.kill(s.pid, signal.SIGSTOP)
+        deadline = time.time() + 10
+        while any(st != 'T' for st, _ in decoder.task_states(s.pid).values()) and time.time() < deadline:
+            time.sleep(0.02)
+        js = decoder.bt(target, s.pid, '--json')
+        problems = decoder.check_json(target, s.truth, js.doc, live_pid=s.pid)
+        time.sleep(0.2)
+        after = decoder.task_states(s.pid)
+        if any(st != 'T' or tracer for st, tracer in after.values()):
+            problems.append('after pyprinter (tid: (state, TracerPid)): %s' % after)
+        os.kill(s.pid, signal.SIGCONT)
+        problems += decoder.left_running(s.pid)
+    finally:
+        s.kill()
+    decoder.record(target, 'stopped', not problems)
+    assert not problems, '\n'.join(problems)
