@@ -212,6 +212,12 @@ enum pyp_open_error pyp_target_open_core(struct pyp_target *t, const char *path,
         }
     }
     elf_end(elf);
+    /* A stop signal never ends a process: it is what a snapshot (gcore's attach) records. */
+    if (t->signal == SIGSTOP || t->signal == SIGTSTP || t->signal == SIGTTIN || t->signal == SIGTTOU) {
+        t->signal = 0;
+        t->signal_code = 0;
+        t->fault_addr = 0;
+    }
     if (notes_cut && t->thread_count == 0) {
         /* gcore writes its notes after the memory: a cut core loses them first. */
         free(segs);
