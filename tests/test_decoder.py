@@ -85,6 +85,18 @@ def test_core_with_its_executable_named(target, core_dir):
     assert not problems, '\n'.join(problems)
 
 
+@pytest.mark.parametrize('target', target_params())
+def test_snapshot_core_names_no_signal(target, core_dir):
+    """gcore took the core of a sleeping scenario: no signal ended it (gcore's core
+    records the SIGSTOP of its attach, which is not one)."""
+    usable(target)
+    core, _ = core_of(target, 'sc_calls', core_dir)
+    js = decoder.bt(target, core, '--json')
+    head, _ = decoder.text_threads(decoder.bt(target, core).out)
+    assert js.doc['target']['signal'] is None, js.doc['target']
+    assert 'signal' not in head, head
+
+
 def check_live(target, name, options=()):
     """Problems of `pyprinter bt` (text and JSON, with OPTIONS) on a live run of NAME."""
     usable(target)
@@ -158,4 +170,23 @@ def test_thread_status(target, name, where, core_dir):
             problems.append('thread %s%s: status %s, expected %s' % (
                 tt['native_id'], ' (main)' if tt['main'] else '', t and t['status'], want))
     decoder.record(target, 'status', not problems)
+    assert not problems, '\n'.join(problems)
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_live_named_by_any_thread_id(target):
+    """`pyprinter bt TID` with the id of a thread other than the main one (as top -H shows
+    it) reads that thread's process: the same report as `pyprinter bt PID`."""
+    usable(target)
+    s = scenario.Stopped(target, 'sc_threads', 'live-tid')
+    try:
+        tid = next(t['native_id'] for t in s.truth['threads'] if not t['main'])
+        js = decoder.bt(target, tid, '--json')
+        problems = decoder.check_json(target, s.truth, js.doc, live_pid=s.pid)
+        if js.doc['target']['pid'] != s.pid:
+            problems.append('target pid %s, the process is %d' % (js.doc['target']['pid'], s.pid))
+        problems += decoder.left_running(s.pid)
+    finally:
+        s.kill()
+    decoder.record(target, 'live', not problems)
     assert not problems, '\n'.join(problems)
