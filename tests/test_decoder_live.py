@@ -48,10 +48,19 @@ def interrupt(pid, sig, moment, timeout=60):
 
 
 @pytest.fixture(scope='module')
-def many(request):
-    """One live sc_many per target, shared by the interruptions of that target."""
+def many():
+    """A live sc_many of the target, shared by the interruptions of that target; one at a
+    time (200 threads each: a machine may not hold them for every target at once)."""
     running = {}
-    yield lambda target: running.setdefault(target.name, scenario.Stopped(target, 'sc_many', 'live-kill'))
+
+    def get(target):
+        if target.name not in running:
+            for s in running.values():
+                s.kill()
+            running.clear()
+            running[target.name] = scenario.Stopped(target, 'sc_many', 'live-kill')
+        return running[target.name]
+    yield get
     for s in running.values():
         s.kill()
 
