@@ -131,7 +131,10 @@ static void read_frames(struct pyp_python *py, struct pyp_sources *src, const st
     }
     th->run_count = (int)s->run_count;
     th->chain_problem = (int)s->problem;
-    if (s->problem == PYP_CHAIN_UNREADABLE)
+    if (s->problem == PYP_CHAIN_UNREADABLE && s->bad_address == th->tstate)
+        th->error = pyp_xasprintf("cannot read the newest frame of the thread state at 0x%llx",
+                                  (unsigned long long)th->tstate);
+    else if (s->problem == PYP_CHAIN_UNREADABLE)
         th->error = pyp_xasprintf("cannot read the frame at 0x%llx", (unsigned long long)s->bad_address);
     else if (s->count == 0 && s->walked > 2)
         th->error = pyp_xasprintf("none of the %zu frames of the chain holds a readable code object",
@@ -226,11 +229,11 @@ static void decode_thread(struct pyp_python *py, struct pyp_target *t, struct py
 void pyp_decode(struct pyp_target *t, struct pyp_python *py, const struct pyp_decode_options *o,
                 struct pyp_report *r)
 {
-    char err[512];
+    char err[512], list_err[512];
     struct pyp_pythread *pts;
-    size_t n = pyp_python_threads(py, &pts, err, sizeof err);
-    if (err[0])
-        pyp_report_note(r, "%s", err);
+    size_t n = pyp_python_threads(py, &pts, list_err, sizeof list_err);
+    if (list_err[0])
+        pyp_report_note(r, "%s", list_err);
     long *python_of = pyp_xcalloc(t->thread_count ? t->thread_count : 1, sizeof *python_of);
     match_threads(py, t, pts, n, python_of);
     bool *shown = pyp_xcalloc(n ? n : 1, sizeof *shown);
@@ -247,6 +250,9 @@ void pyp_decode(struct pyp_target *t, struct pyp_python *py, const struct pyp_de
         if (pt)
             shown[python_of[i]] = true;
         decode_thread(py, t, src, native, o, &t->threads[i], pt, &budget, r);
+        /* The thread list could not be read (whole): say so rather than "no Python". */
+        if (!pt && list_err[0])
+            r->threads[r->thread_count - 1].error = pyp_xstrdup(list_err);
     }
     for (size_t j = 0; j < n; j++)
         if (!shown[j])

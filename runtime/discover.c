@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "dict.h"
@@ -244,20 +245,25 @@ static bool scan_for_cookie(struct pyp_python *py, struct pyp_target *t)
     return found;
 }
 
-/* The interpreter list must point back at itself: head -> first thread -> interp. */
-static bool layout_fits(struct pyp_python *py)
+enum fit { FITS, MISFITS, UNREADABLE };
+
+/* The interpreter list must point back at itself: head -> first thread -> interp. Memory
+ * that cannot be read (a truncated core) says nothing about the layout. */
+static enum fit layout_fits(struct pyp_python *py)
 {
     const struct pyp_table *tb = &py->table;
     uint64_t interp, tstate, back;
     if (!pyp_mem_ptr(py->mem, py->runtime + FACT(tb, RUNTIME_INTERPRETERS_HEAD), &interp))
-        return false;
+        return UNREADABLE;
     if (interp == 0)
-        return true;  /* not initialised yet, or finalised */
+        return FITS;  /* not initialised yet, or finalised */
     if (!pyp_mem_ptr(py->mem, interp + FACT(tb, INTERP_THREADS_HEAD), &tstate))
-        return false;
+        return pyp_mem_ptr(py->mem, interp, &back) ? MISFITS : UNREADABLE;
     if (tstate == 0)
-        return true;
-    return pyp_mem_ptr(py->mem, tstate + FACT(tb, TSTATE_INTERP), &back) && back == interp;
+        return FITS;
+    if (!pyp_mem_ptr(py->mem, tstate + FACT(tb, TSTATE_INTERP), &back))
+        return pyp_mem_ptr(py->mem, tstate, &back) ? MISFITS : UNREADABLE;
+    return back == interp ? FITS : MISFITS;
 }
 
 /* sys.hexversion of the main interpreter: the exact version of a 3.8-3.10 build, which
@@ -290,8 +296,15 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
     bool found = false;
     for (size_t i = 0; i < n && !found; i++)
         found = try_file(py, t, names[i]);
-    if (!found)
+    if (!found) {
         found = scan_for_cookie(py, t);
+        char *exe = found && t->kind == PYP_TARGET_CORE ? pyp_target_file(t, t->exe) : NULL;
+        if (exe && access(exe, R_OK) != 0)
+            pyp_python_note(py, "the core's executable %s is not on this machine: type names "
+                                "and code cannot be read from it%s",
+                            t->exe, t->sysroot && *t->sysroot ? "" : " (pass --sysroot DIR)");
+        free(exe);
+    }
     if (!found) {
         snprintf(err, err_size,
                  "not a Python process: no _PyRuntime symbol, .PyRuntime section or "
@@ -330,14 +343,14 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
                         layout->cpython);
     if (HAS(&py->table, RUNTIME_DEBUG_OFFSETS) && !pyp_debug_offsets_apply(py, err, err_size))
         return PYP_FIND_UNSUPPORTED;
-    if (!layout_fits(py)) {
+    if (layout_fits(py) == MISFITS) {
         /* A variant the binary did not reveal? Try the others of this version. */
         for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
             const struct pyp_layout *other = pyp_layout_for(py->version_hex, variants[i]);
             if (!other || other == layout)
                 continue;
             pyp_table_from(&py->table, other);
-            if (layout_fits(py)) {
+            if (layout_fits(py) == FITS) {
                 pyp_python_note(py, "the interpreter's memory fits the %s layout, not %s",
                                 variants[i], py->variant);
                 snprintf(py->variant, sizeof py->variant, "%s", variants[i]);

@@ -1,12 +1,13 @@
 /* frames.c: walking a thread's frame chain (see frames.h). Every step is a checked read;
- * the walk is bounded (100000 frames) and stops at a cycle (Brent's method: compare with
- * a mark moved at each power of two). */
+ * the walk is bounded (100000 frames) and stops at a cycle the moment it would visit a
+ * frame a second time (a set of the frames visited), so no frame is shown twice. */
 #include "frames.h"
 
 #include <stdlib.h>
 
 #include "buf.h"
 #include "code.h"
+#include "hashmap.h"
 #include "objects.h"
 
 static bool newest_frame(struct pyp_python *py, uint64_t tstate, uint64_t *frame)
@@ -51,26 +52,46 @@ static bool ends_run(struct pyp_python *py, uint64_t frame)
     }
 }
 
-bool pyp_frame_code(struct pyp_python *py, uint64_t frame, uint64_t *code)
+/* What frame FRAME runs, as the walk sees it. */
+enum frame_kind {
+    FRAME_PYTHON,             /* a code object */
+    FRAME_OTHER,              /* a shim or sentinel frame: its executable is no code object */
+    FRAME_UNREADABLE,         /* the object its executable points to, or its type, cannot be read */
+    FRAME_GONE,               /* the frame itself cannot be read */
+};
+
+static enum frame_kind frame_kind(struct pyp_python *py, uint64_t frame, uint64_t *code)
 {
     const struct pyp_table *t = &py->table;
-    uint64_t bits;
+    uint64_t bits, type;
     *code = 0;
     if (FACT(t, FEATURE_FRAME_MODEL) == 1) {
         if (!pyp_mem_ptr(py->mem, frame + (uint64_t)FACT(t, PYFRAME_CODE), &bits))
-            return false;
+            return FRAME_GONE;
     } else {
         if (!pyp_mem_u64(py->mem, frame + (uint64_t)FACT(t, IFRAME_EXECUTABLE), &bits))
-            return false;
+            return FRAME_GONE;
         if (FACT(t, FEATURE_STACKREF))
             bits &= ~(uint64_t)FACT(t, STACKREF_TAG_BITS);
         if (FACT(t, FEATURE_ENTRY_MARKER) == 3 && ends_run(py, frame))
-            return false;
+            return FRAME_OTHER;
     }
-    if (!pyp_is_code(py, bits))
-        return false;
     *code = bits;
-    return true;
+    if (pyp_is_code(py, bits))
+        return FRAME_PYTHON;
+    /* Not code only when its type is known to be another (a core read without the
+     * executable's file has no type names: then the frame is shown as unreadable). */
+    char name[PYP_TYPE_NAME_MAX];
+    return bits && pyp_obj_type(py, bits, &type) && pyp_type_name(py, type, name) ? FRAME_OTHER
+                                                                                  : FRAME_UNREADABLE;
+}
+
+bool pyp_frame_code(struct pyp_python *py, uint64_t frame, uint64_t *code)
+{
+    if (frame_kind(py, frame, code) == FRAME_PYTHON)
+        return true;
+    *code = 0;
+    return false;
 }
 
 static void add_frame(struct pyp_stack *s, uint64_t frame, uint64_t code, int run)
@@ -93,7 +114,7 @@ void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, size_t max_frames, s
         max_frames = PYP_MAX_FRAMES;
     const struct pyp_table *t = &py->table;
     *s = (struct pyp_stack){ 0 };
-    uint64_t frame, cframe = 0, mark = 0;
+    uint64_t frame, cframe = 0;
     if (!newest_frame(py, tstate, &frame)) {
         s->problem = PYP_CHAIN_UNREADABLE;
         s->bad_address = tstate;
@@ -103,21 +124,28 @@ void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, size_t max_frames, s
     if (anchor_kind == 1 && !pyp_mem_ptr(py->mem, tstate + (uint64_t)FACT(t, TSTATE_CFRAME), &cframe))
         cframe = 0;
     bool open_run = false;
+    struct pyp_hashmap visited = { 0 };
     for (size_t steps = 0; frame != 0; steps++) {
-        if (frame == mark) {
+        if (pyp_hashmap_get(&visited, frame)) {
             s->problem = PYP_CHAIN_CYCLE;
             break;
         }
-        if ((steps & (steps - 1)) == 0)
-            mark = frame;
+        pyp_hashmap_put(&visited, frame, &visited);
         if (steps >= max_frames) {
             s->problem = PYP_CHAIN_TOO_LONG;
             break;
         }
         uint64_t code;
         s->walked++;
-        bool is_py = pyp_frame_code(py, frame, &code);
-        if (is_py) {
+        enum frame_kind kind = frame_kind(py, frame, &code);
+        bool is_py = kind == FRAME_PYTHON;
+        if (kind == FRAME_GONE) {
+            s->problem = PYP_CHAIN_UNREADABLE;
+            s->bad_address = frame;
+            break;
+        }
+        /* A frame whose code cannot be read is shown (with that error), not skipped. */
+        if (kind != FRAME_OTHER) {
             add_frame(s, frame, code, (int)s->run_count);
             open_run = true;
         }
@@ -142,6 +170,7 @@ void pyp_stack_walk(struct pyp_python *py, uint64_t tstate, size_t max_frames, s
         }
         frame = older;
     }
+    pyp_hashmap_free(&visited, NULL);
     if (open_run)
         add_run(s, 0);
 }

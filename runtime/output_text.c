@@ -61,6 +61,11 @@ static void print_thread_header(const struct pyp_thread *t, FILE *out)
         fprintf(out, "Thread (no OS thread found)");
     if (t->name)
         fprintf(out, " \"%s\"", t->name);
+    if (!t->tstate && t->error) {
+        fprintf(out, "%s: Python thread state unknown: %s\n", t->is_main ? " (main thread)" : "",
+                t->error);
+        return;
+    }
     if (!t->tstate) {
         fprintf(out, "%s: no Python thread state\n", t->is_main ? " (main thread)" : "");
         return;

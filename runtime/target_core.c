@@ -220,12 +220,15 @@ enum pyp_open_error pyp_target_open_core(struct pyp_target *t, const char *path,
     elf_getphdrnum(elf, &phnum);
     struct pyp_core_segment *segs = pyp_xcalloc(phnum, sizeof *segs);
     size_t nseg = 0;
+    bool notes_cut = false;
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
         if (!gelf_getphdr(elf, (int)i, &ph))
             continue;
         if (ph.p_type == PT_NOTE && ph.p_offset < size && ph.p_filesz <= size - ph.p_offset)
             read_notes(t, elf, &ph);
+        else if (ph.p_type == PT_NOTE)
+            notes_cut = true;
         else if (ph.p_type == PT_LOAD) {
             segs[nseg++] = (struct pyp_core_segment){ ph.p_vaddr, ph.p_memsz, ph.p_offset,
                                                       ph.p_filesz };
@@ -234,6 +237,23 @@ enum pyp_open_error pyp_target_open_core(struct pyp_target *t, const char *path,
         }
     }
     elf_end(elf);
+    /* A stop signal never ends a process: it is what a snapshot (gcore's attach) records. */
+    if (t->signal == SIGSTOP || t->signal == SIGTSTP || t->signal == SIGTTIN || t->signal == SIGTTOU) {
+        t->signal = 0;
+        t->signal_code = 0;
+        t->fault_addr = 0;
+    }
+    if (notes_cut && t->thread_count == 0) {
+        /* gcore writes its notes after the memory: a cut core loses them first. */
+        free(segs);
+        munmap(data, size);
+        close(fd);
+        pyp_target_close_common(t);
+        return fail(err, err_size, PYP_OPEN_BAD_CORE,
+                    "%s is truncated: it ends before its notes (the threads and the mapped "
+                    "files), so it cannot be read",
+                    path);
+    }
     if (t->thread_count == 0 && nseg == 0) {
         free(segs);
         munmap(data, size);

@@ -141,6 +141,25 @@ static const char *ptrace_advice(void)
     return text;
 }
 
+/* The process (thread group) thread TID belongs to, or TID when unknown: a user may name
+ * any thread of the process (top -H shows thread ids). */
+static pid_t thread_group_of(pid_t tid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+    FILE *f = fopen(path, "re");
+    pid_t tgid = tid;
+    int v;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Tgid: %d", &v) == 1) {
+            tgid = v > 0 ? (pid_t)v : tid;
+            break;
+        }
+    if (f)
+        fclose(f);
+    return tgid;
+}
+
 enum pyp_open_error pyp_target_open_pid(struct pyp_target *t, pid_t pid,
                                         const struct pyp_open_options *o, char *err,
                                         size_t err_size)
@@ -157,6 +176,7 @@ enum pyp_open_error pyp_target_open_pid(struct pyp_target *t, pid_t pid,
         pyp_target_close_common(t);
         return PYP_OPEN_NO_SUCH;
     }
+    t->pid = pid = thread_group_of(pid);
     if (!read_maps(t)) {
         snprintf(err, err_size, "cannot read the memory map of process %d: permission denied (%s)",
                  (int)pid, ptrace_advice());

@@ -5,6 +5,7 @@ C function; the harness takes one core of it with `gcore` and kills it. Every co
 every engine then runs on that core. The scenario files are copied to the same absolute
 path on the host and inside the sid chroot, so that source lines read on the host match.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -15,7 +16,9 @@ import time
 import matrix
 
 SCENARIOS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scenarios')
-RUN_DIR = '/tmp/pyprinter-scenarios'
+# One directory per checkout: test runs of two worktrees must not overwrite each other's
+# scenario files (a run installs its own copies before every start).
+RUN_DIR = '/tmp/pyprinter-scenarios-' + hashlib.sha1(matrix.TOP.encode()).hexdigest()[:8]
 OUT = os.path.join(matrix.TOP, 'out')
 
 

@@ -5,7 +5,6 @@ run_gdb guards against a hang). Cores are corrupted by patching a copy of a real
 import os
 import re
 import shutil
-import struct
 import subprocess
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 import matrix
 import scenario
 from conftest import core_of, target_params, usable
+from corepatch import patch, previous_offset
 
 PICK = ('pyenv-3.8', 'pyenv-3.10', 'debian-3.11', 'pyenv-3.12', 'sid-3.14', 'sid-3.15')
 
@@ -21,47 +21,10 @@ def picked(t):
     return t.name in PICK
 
 
-def core_segments(path):
-    """[(vaddr, filesz, offset)] of the PT_LOAD segments of an ELF core."""
-    with open(path, 'rb') as f:
-        head = f.read(64)
-        phoff, = struct.unpack_from('<Q', head, 0x20)
-        phentsize, phnum = struct.unpack_from('<HH', head, 0x36)
-        f.seek(phoff)
-        table = f.read(phentsize * phnum)
-    segs = []
-    for i in range(phnum):
-        p_type, _, p_offset, p_vaddr, _, p_filesz = struct.unpack_from('<IIQQQQ', table, i * phentsize)
-        if p_type == 1:
-            segs.append((p_vaddr, p_filesz, p_offset))
-    return segs
-
-
-def patch(path, address, value):
-    for vaddr, size, offset in core_segments(path):
-        if vaddr <= address < vaddr + size:
-            with open(path, 'r+b') as f:
-                f.seek(offset + address - vaddr)
-                f.write(struct.pack('<Q', value))
-            return
-    raise AssertionError('0x%x is not in the core' % address)
-
-
 def frames_of(target, core):
     (out,), raw = scenario.run_gdb(target, ['py-bt-full'], core=core,
                                    scripts=[scenario.our_script(target)])
     return [int(a, 16) for a in re.findall(r'Frame (0x[0-9a-f]+),', out)]
-
-
-def previous_offset(target):
-    table = scenario_table(target)
-    return table['iframe.previous'] if 'iframe.previous' in table else table['pyframe.back']
-
-
-def scenario_table(target):
-    import json
-    with open(target.table_path()) as f:
-        return {k: v['value'] for k, v in json.load(f)['facts'].items() if v}
 
 
 @pytest.fixture

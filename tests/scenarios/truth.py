@@ -3,8 +3,12 @@ pyprinter commands are checked against.
 
 A scenario calls `truth.stop(values)` as the last thing on a line whose rest sleeps in a C
 function:  `truth.record(); time.sleep(3600)`. record() writes JSON to $PYP_TRUTH with:
-- threads: for each thread, its Python frames newest first: file, line, function name and
-  the expected repr of each bound fast local, in python-gdb.py's order (co_varnames);
+- threads: for each thread, its OS thread id (native_id) and Python frames newest first:
+  file, line, function name and the expected repr of each bound fast local, in
+  python-gdb.py's order (co_varnames) ('locals'); and what Python's own locals() holds
+  ('f_locals': for function frames every name of frame.f_locals in its order, cell and
+  free variables with their contents, as [name, expected repr]; [] for other frames),
+  with each variable's kind ('kinds') and the code's qualified name (3.11+);
 - values: [address, expected repr] pairs for `py-repr`.
 Expected reprs follow python-gdb.py's rules, except where pyprinter documents that it
 prints what Python prints instead (floats, str escaping, one-argument exceptions).
@@ -124,14 +128,45 @@ def _frame_locals(frame):
     return out
 
 
+CO_OPTIMIZED = 0x1
+
+
+def _f_locals(frame):
+    """[name, expected repr] of each item of frame.f_locals (Python's locals() order) in a
+    function frame, [] in a module or class body."""
+    if not frame.f_code.co_flags & CO_OPTIMIZED:
+        return []
+    return [[name, expected(value)] for name, value in frame.f_locals.items()]
+
+
+def _kinds(code):
+    """{name: kind} of the code's variables, in the words of pyprinter's JSON: "argument",
+    "local", "cell" (captured by an inner function), "argument cell", "free"."""
+    nargs = code.co_argcount + code.co_kwonlyargcount
+    nargs += bool(code.co_flags & 0x4) + bool(code.co_flags & 0x8)  # *args, **kwargs
+    args = set(code.co_varnames[:nargs])
+    kinds = {name: 'argument' if name in args else 'local' for name in code.co_varnames}
+    for name in code.co_cellvars:
+        kinds[name] = 'argument cell' if name in args else 'cell'
+    for name in code.co_freevars:
+        kinds[name] = 'free'
+    return kinds
+
+
 def _stack(frame):
     frames = []
     while frame is not None:
+        # f_locals first: on 3.8-3.10 each frame.f_locals refreshes one dict, and a refresh
+        # moves an argument that lives in a cell to the end; the first shows locals() order.
+        f_locals = _f_locals(frame)
         frames.append({
             'file': frame.f_code.co_filename,
             'line': frame.f_lineno,
             'name': frame.f_code.co_name,
+            'qualname': getattr(frame.f_code, 'co_qualname', None),
             'locals': _frame_locals(frame),
+            'f_locals': f_locals,
+            'kinds': _kinds(frame.f_code),
         })
         frame = frame.f_back
     return frames
@@ -140,14 +175,14 @@ def _stack(frame):
 def record():
     """Writes the truth of every thread (the caller's frame is the newest of its thread)."""
     current = threading.get_ident()
-    native = {t.ident: t.native_id for t in threading.enumerate()}
     threads = []
     for ident, frame in sys._current_frames().items():
         if ident == current:
             frame = sys._getframe(1)
-        threads.append({'ident': ident, 'native_id': native.get(ident),
-                        'main': ident == threading.main_thread().ident,
-                        'current': ident == current, 'frames': _stack(frame)})
+        known = threading._active.get(ident)
+        threads.append({'ident': ident, 'main': ident == threading.main_thread().ident,
+                        'current': ident == current, 'frames': _stack(frame),
+                        'native_id': getattr(known, 'native_id', None)})
     data = {
         'pid': os.getpid(),
         'version': list(sys.version_info[:3]),
