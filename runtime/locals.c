@@ -30,18 +30,16 @@ static bool is_argument(const struct pyp_code *c, size_t nargs, const char *name
     return false;
 }
 
-void pyp_frame_locals(struct pyp_python *py, uint64_t frame, uint64_t code, struct pyp_pyframe *out)
+bool pyp_locals_visit(struct pyp_python *py, uint64_t frame, uint64_t code,
+                      bool (*visit)(void *ctx, const struct pyp_variable *v), void *ctx)
 {
     struct pyp_code *c = pyp_code_get(py, code);
-    if (!c || !c->slots_ok) {
-        out->locals_error = true;
-        return;
-    }
+    if (!c || !c->slots_ok)
+        return false;
     if (!(c->flags & (uint32_t)FACT(&py->table, COFLAGS_OPTIMIZED)))
-        return;
+        return true;
     size_t nargs = argument_count(py, c);
     uint64_t slots = pyp_frame_slots(py, frame);
-    struct pyp_buf repr = PYP_BUF_INIT;
     for (size_t i = 0; i < c->slot_count; i++) {
         unsigned kind = c->slot_kinds[i];
         if (kind & PYP_SLOT_HIDDEN)
@@ -49,31 +47,52 @@ void pyp_frame_locals(struct pyp_python *py, uint64_t frame, uint64_t code, stru
         uint64_t bits, obj, contents;
         bool is_int;
         int64_t int_value;
-        if (!pyp_mem_u64(py->mem, slots + 8 * i, &bits)) {
-            out->locals_error = true;
-            break;
-        }
+        if (!pyp_mem_u64(py->mem, slots + 8 * i, &bits))
+            return false;
         pyp_stackref(py, bits, &obj, &is_int, &int_value);
         if (!is_int && obj == 0)
             continue;
+        /* A cell slot holds the cell once the frame started (before, 3.11+: the value). */
         if ((kind & (PYP_SLOT_CELL | PYP_SLOT_FREE)) && !is_int &&
             pyp_cell_contents(py, obj, &contents)) {
             if (contents == 0)
                 continue;
-            bits = obj = contents;
+            bits = contents;
         }
-        unsigned shown = 0;
+        struct pyp_variable v = { c->slot_names[i], bits, 0 };
         if (is_argument(c, nargs, c->slot_names[i]))
-            shown |= PYP_LOCAL_ARGUMENT;
+            v.kind |= PYP_LOCAL_ARGUMENT;
         if (kind & PYP_SLOT_CELL)
-            shown |= PYP_LOCAL_CELL;
+            v.kind |= PYP_LOCAL_CELL;
         if (kind & PYP_SLOT_FREE)
-            shown |= PYP_LOCAL_FREE;
-        if (!shown)
-            shown = PYP_LOCAL_PLAIN;
-        buf_clear(&repr);
-        pyp_repr_slot(py, bits, &repr);
-        pyp_frame_add_local(out, c->slot_names[i], buf_str(&repr), shown);
+            v.kind |= PYP_LOCAL_FREE;
+        if (!v.kind)
+            v.kind = PYP_LOCAL_PLAIN;
+        if (!visit(ctx, &v))
+            break;
     }
-    buf_free(&repr);
+    return true;
+}
+
+struct report_ctx {
+    struct pyp_python *py;
+    struct pyp_pyframe *out;
+    struct pyp_buf repr;
+};
+
+static bool add_to_report(void *ctx, const struct pyp_variable *v)
+{
+    struct report_ctx *r = ctx;
+    buf_clear(&r->repr);
+    pyp_repr_slot(r->py, v->bits, &r->repr);
+    pyp_frame_add_local(r->out, v->name, buf_str(&r->repr), v->kind);
+    return true;
+}
+
+void pyp_frame_locals(struct pyp_python *py, uint64_t frame, uint64_t code, struct pyp_pyframe *out)
+{
+    struct report_ctx r = { py, out, PYP_BUF_INIT };
+    if (!pyp_locals_visit(py, frame, code, add_to_report, &r))
+        out->locals_error = true;
+    buf_free(&r.repr);
 }

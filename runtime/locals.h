@@ -11,6 +11,20 @@
 #include "python.h"
 #include "report.h"
 
+/* One variable locals() shows: its name, the slot's bits (a PyObject * or a _PyStackRef;
+ * for a cell or free variable the cell's contents) and its kind (enum pyp_local_kind). */
+struct pyp_variable {
+    const char *name;
+    uint64_t bits;
+    unsigned kind;
+};
+
+/* Calls VISIT for each variable of FRAME (code CODE) that locals() shows, in its order,
+ * until VISIT returns false. False when the slots could not all be read. Shared by
+ * --locals and by the repr of frame objects, so both list the same variables. */
+bool pyp_locals_visit(struct pyp_python *py, uint64_t frame, uint64_t code,
+                      bool (*visit)(void *ctx, const struct pyp_variable *v), void *ctx);
+
 /* Adds FRAME's variables to OUT->locals (OUT->locals_error when some could not be read). */
 void pyp_frame_locals(struct pyp_python *py, uint64_t frame, uint64_t code, struct pyp_pyframe *out);
 

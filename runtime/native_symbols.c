@@ -148,7 +148,8 @@ struct pyp_symbols *pyp_symbols_load(Dwfl_Module *mod)
 
 static void sort(struct pyp_symbols *s)
 {
-    qsort(s->list, s->count, sizeof *s->list, by_address);
+    if (s->count > 1)
+        qsort(s->list, s->count, sizeof *s->list, by_address);
     size_t kept = 0;
     for (size_t i = 0; i < s->count; i++)
         if (kept == 0 || s->list[kept - 1].addr != s->list[i].addr)

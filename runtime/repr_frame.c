@@ -2,12 +2,13 @@
  *
  *   Frame 0x7f..., for file /path/f.py, line 12, in name (a=1, b='x')
  *
- * with the first co_nlocals slots that are bound (python-gdb.py's choice), each value one
- * level down. From 3.11 the address is the frame object's _PyInterpreterFrame (f_frame),
+ * with the variables locals() shows (locals.h: arguments, locals, cell and free variables
+ * with their contents), each value one level down. From 3.11 the address is the frame object's _PyInterpreterFrame (f_frame),
  * and that frame is what the cycle check sees while its locals print. A frame that runs
  * no code object (a shim, a sentinel) prints the generic form. */
 #include "code.h"
 #include "frames.h"
+#include "locals.h"
 #include "objects.h"
 #include "repr_ctx.h"
 
@@ -31,42 +32,45 @@ static bool put_name_field(struct repr_ctx *c, uint64_t code, int64_t offset)
     return pyp_mem_u64(c->py->mem, code + (uint64_t)offset, &obj) && repr_str_raw(c, obj);
 }
 
-/* "a=1, b=2": the bound slots among the first co_nlocals. */
+/* NAME (UTF-8, as code.c keeps names) one code point at a time, as the limit counts. */
+static void put_utf8(struct pyp_repr_out *out, const char *name)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    while (*p) {
+        uint32_t cp = *p++;
+        int more = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+        cp &= more == 3 ? 0x07 : more == 2 ? 0x0f : more == 1 ? 0x1f : 0x7f;
+        while (more-- > 0 && (*p & 0xc0) == 0x80)
+            cp = (cp << 6) | (*p++ & 0x3f);
+        rout_putc(out, cp);
+    }
+}
+
+struct put_ctx {
+    struct repr_ctx *c;
+    bool first;
+    bool ok;
+};
+
+static bool put_variable(void *ctx, const struct pyp_variable *v)
+{
+    struct put_ctx *p = ctx;
+    if (p->c->out.trunc)
+        return false;
+    if (!p->first)
+        rout_lit(&p->c->out, ", ");
+    p->first = false;
+    put_utf8(&p->c->out, v->name);
+    rout_lit(&p->c->out, "=");
+    repr_slot_child(p->c, v->bits);
+    return true;
+}
+
+/* "a=1, b=2": the variables locals() shows. */
 static bool put_locals(struct repr_ctx *c, uint64_t frame, uint64_t code)
 {
-    const struct pyp_table *t = &c->py->table;
-    struct pyp_mem *m = c->py->mem;
-    bool old = FACT(t, FEATURE_FRAME_MODEL) == 1;
-    int64_t names_field = old ? FACT(t, CODE_VARNAMES) : FACT(t, CODE_LOCALSPLUSNAMES);
-    uint64_t names, slots = pyp_frame_slots(c->py, frame);
-    int32_t count;
-    int64_t size;
-    if (!pyp_mem_u64(m, code + (uint64_t)names_field, &names) ||
-        !pyp_mem_i32(m, code + (uint64_t)FACT(t, CODE_NLOCALS), &count) ||
-        !pyp_mem_i64(m, names + (uint64_t)FACT(t, TUPLE_OB_SIZE), &size))
-        return false;
-    if (count < 0 || count > size)
-        count = 0;
-    bool first = true;
-    for (int32_t i = 0; i < count && !c->out.trunc; i++) {
-        uint64_t bits, obj, name;
-        bool is_int;
-        int64_t value;
-        if (!pyp_mem_u64(m, slots + 8 * (uint64_t)i, &bits))
-            return false;
-        pyp_stackref(c->py, bits, &obj, &is_int, &value);
-        if (obj == 0 && !is_int)
-            continue;
-        if (!first)
-            rout_lit(&c->out, ", ");
-        first = false;
-        if (!pyp_mem_u64(m, names + (uint64_t)FACT(t, TUPLE_ITEMS) + 8 * (uint64_t)i, &name) ||
-            !repr_str_raw(c, name))
-            return false;
-        rout_lit(&c->out, "=");
-        repr_slot_child(c, bits);
-    }
-    return true;
+    struct put_ctx p = { c, true, true };
+    return pyp_locals_visit(c->py, frame, code, put_variable, &p);
 }
 
 static bool repr_frame(struct repr_ctx *c, uint64_t frame, uint64_t code)

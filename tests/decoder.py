@@ -12,7 +12,7 @@ import subprocess
 
 import decoder_schema
 import matrix
-from conftest import REPORT, SANITIZER_OPTIONS
+from conftest import SANITIZER_OPTIONS, count
 
 PYPRINTER = os.path.join(matrix.TOP, 'out', 'asan', 'bin', 'pyprinter')
 TRACEBACK = 'Traceback (most recent call first):'
@@ -311,20 +311,8 @@ def left_running(pid, wait=3.0):
 # --- the end-of-run summary --------------------------------------------------------------
 
 SECTION = 'pyprinter bt against the truth (passed/run, per check)'
-RESULTS = {}
 
 
 def record(target, check, ok):
-    """Counts one result of CHECK on TARGET; the matrix summary is rebuilt each time."""
-    key = (target.name, check)
-    passed, total = RESULTS.get(key, (0, 0))
-    RESULTS[key] = (passed + bool(ok), total + 1)
-    REPORT[:] = [(s, l) for s, l in REPORT if s != SECTION]
-    checks = []
-    for _, c in RESULTS:
-        if c not in checks:
-            checks.append(c)
-    for t in matrix.targets():
-        row = ['%s %d/%d' % (c, *RESULTS[(t.name, c)]) for c in checks if (t.name, c) in RESULTS]
-        if row:
-            REPORT.append((SECTION, '%-13s %s' % (t.name, '  '.join(row))))
+    """Counts one result of CHECK on TARGET for the matrix summary."""
+    count(SECTION, target.name, check, ok)

@@ -286,12 +286,12 @@ class Gdbserver:
 def run_gdb_remote(target, commands, pid, how, gdb=matrix.GDB_MINIMAL, scripts=(), timeout=600):
     """Runs COMMANDS with SCRIPTS on live PID through gdbserver (HOW: 'pipe' or 'tcp').
     GDB reads the target's files from a local sysroot, as a remote debugging setup has a
-    copy of them (here the files themselves: fetching libpython's DWARF through
-    gdbserver takes a minute). Returns ([output of each command], whole text)."""
+    copy of them: the chroot of a chroot target, else / (fetching libpython's DWARF
+    through gdbserver takes a minute). Returns ([output of each command], whole text)."""
     server = Gdbserver(pid, how)
     try:
-        argv = [gdb, '-q', '-batch', '-nx', '-iex', 'set pagination off', '-iex', 'set width 0',
-                '-iex', 'set sysroot /']
+        argv = [gdb, '-q', '-batch', '-nx', '-iex', 'set pagination off', '-iex', 'set width 0']
+        argv += target.gdb_iex() or ['-iex', 'set sysroot /']
         argv += [target.executable] + server.connect()
         argv += ['-ex', 'set may-call-functions off', '-ex', 'set may-write-memory off']
         for s in scripts:

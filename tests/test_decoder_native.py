@@ -26,7 +26,7 @@ import pytest
 
 import scenario
 from conftest import SANITIZER_OPTIONS, TOP, core_of, target_params, usable
-from test_gdb_garbage import core_segments
+from corepatch import core_segments
 
 PYPRINTER = os.path.join(TOP, 'out', 'asan', 'bin', 'pyprinter')
 SLEEP_FUNCTIONS = ('time_sleep', 'pysleep')

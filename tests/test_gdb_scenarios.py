@@ -9,10 +9,10 @@ import pytest
 import gdb_threads
 import matrix
 import scenario
-from conftest import REPORT, core_of, target_params, usable
+from conftest import core_of, count, target_params, usable
 
 GDBS = [pytest.param(matrix.GDB_MINIMAL, id='gdb-minimal'), pytest.param(matrix.GDB_FULL, id='gdb')]
-PARITY = {}
+PARITY = 'parity with the truth (matched/total, both GDBs)'
 
 
 def on_core(target, name, core_dir, commands, gdb=matrix.GDB_MINIMAL):
@@ -29,9 +29,7 @@ def commands_prefix(gdb):
 
 
 def record(target, gdb, command, ok):
-    key = (target.name, command)
-    m, t = PARITY.get(key, (0, 0))
-    PARITY[key] = (m + bool(ok), t + 1)
+    count(PARITY, target.name, command, ok)
 
 
 def source_line(path, line):
@@ -83,21 +81,16 @@ def test_py_bt(target, gdb, core_dir):
     assert out.startswith('Traceback (most recent call first):\n')
 
 
-CELL = '\x00cell\x00'
-
-
 def expected_frame_text(fr, ours):
-    """python-gdb.py's frame repr of truth frame FR, with the frame and cell addresses
-    (which the scenario cannot know) taken from OURS, cut at 1024 characters."""
+    """python-gdb.py's frame repr of truth frame FR with its variables as Python's
+    locals() lists them (cell and free variables included, with their contents: see
+    README, "Divergences"), the frame address (which the scenario cannot know) taken
+    from OURS, cut at 1024 characters."""
     m = re.match(r'Frame (0x[0-9a-f]+),', ours)
     address = m.group(1) if m else '0x?'
-    parts = []
-    for name, exp in fr['locals']:
-        parts.append('%s=%s' % (name, CELL if exp is None else exp))
+    parts = ['%s=%s' % (name, exp) for name, exp in fr['f_locals']]
     text = 'Frame %s, for file %s, line %d, in %s (%s)' % (
         address, fr['file'], fr['line'], fr['name'], ', '.join(parts))
-    for cell in re.findall(r'<cell at remote 0x[0-9a-f]+>', ours):
-        text = text.replace(CELL, cell, 1)
     if len(text) > 1024:
         text = text[:1024] + '...(truncated)'
     return text
@@ -126,17 +119,6 @@ def test_py_bt_full(target, gdb, core_dir):
             problems.append('%s is not a _PyEval_EvalFrameDefault frame of bt' % level)
     record(target, gdb, 'py-bt-full', not problems)
     assert not problems, '\n'.join(problems) + '\n' + raw[-2000:]
-
-
-@pytest.fixture(scope='session', autouse=True)
-def parity_report():
-    yield
-    commands = sorted({c for _, c in PARITY})
-    for t in matrix.targets():
-        row = ['%s %d/%d' % (c, *PARITY[(t.name, c)]) for c in commands if (t.name, c) in PARITY]
-        if row:
-            REPORT.append(('parity with the truth (matched/total, both GDBs)',
-                           '%-13s %s' % (t.name, '  '.join(row))))
 
 
 def first_run(out):
@@ -171,14 +153,14 @@ def test_py_locals_and_print_at_frame_n(target, gdb, core_dir):
     for fr in run:
         if target.at_least('3.11'):
             want.append('Locals for ' + fr['name'])
-        for name, exp in fr['locals']:
-            want.append('%s = %s' % (name, exp if exp is not None else '<cell>'))
-    got = [re.sub(r'<cell at remote 0x[0-9a-f]+>', '<cell>', l) for l in locs.splitlines()]
+        for name, exp in fr['f_locals']:
+            want.append('%s = %s' % (name, exp))
+    got = locs.splitlines()
     problems = []
     if got != want:
         problems.append('py-locals:\n%s\nexpected:\n%s' % ('\n'.join(got), '\n'.join(want)))
     baz = frames[0]
-    local = dict(baz['locals'])
+    local = dict(baz['f_locals'])
     checks = [(pf, "local 'local_float' = %s\n" % local['local_float']),
               (pa, "local 'args' = %s\n" % local['args']),
               (pn, "'nosuch' not found\n")]
@@ -250,9 +232,8 @@ def test_py_repr_values(target, core_dir):
                                  scripts=[scenario.our_script(target)])
     wrong = ['py-repr %s:\n  got      %r\n  expected %r' % (a, o.rstrip('\n')[:300], e[:300])
              for (a, e), o in zip(values, outs) if o != e + '\n']
-    ok = len(values) - len(wrong)
-    key = (target.name, 'py-repr')
-    PARITY[key] = (ok, len(values))
+    for a, e in values:
+        record(target, None, 'py-repr', not any(w.startswith('py-repr %s:' % a) for w in wrong))
     assert not wrong, '%d of %d wrong:\n' % (len(wrong), len(values)) + '\n'.join(wrong)
 
 
@@ -265,7 +246,7 @@ def test_py_locals_of_every_value(target, core_dir):
     (_, locs), raw = scenario.run_gdb(target, ['frame %d' % level, 'py-locals'], core=core,
                                       scripts=[scenario.our_script(target)])
     fr = main_thread(truth)['frames'][0]
-    want = ['%s = %s' % (n, e) for n, e in fr['locals']]
+    want = ['%s = %s' % (n, e) for n, e in fr['f_locals']]
     got = [l for l in locs.splitlines() if not l.startswith('Locals for ')]
     diff = [(g, w) for g, w in zip(got, want) if g != w]
     record(target, matrix.GDB_MINIMAL, 'py-locals values', not diff and len(got) == len(want))
@@ -328,3 +309,45 @@ def test_kernel_core(target, core_dir):
         pytest.skip(truth)
     (out,), raw = scenario.run_gdb(target, ['py-bt'], core=core, scripts=[scenario.our_script(target)])
     assert python_lines(out) == expected_bt(main_thread(truth)['frames']), raw[-2000:]
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+@pytest.mark.parametrize('target', target_params())
+def test_closure_variables(target, gdb, core_dir):
+    """sc_closures: every frame's variables in py-bt-full as Python's locals() lists them
+    (argument cells, nested closures, a decorator's free `func`, a comprehension's frame
+    before 3.12, an empty cell not shown); py-locals and py-print at the innermost run."""
+    usable(target)
+    p = commands_prefix(gdb)
+    (full,), truth, raw = on_core(target, 'sc_closures', core_dir, [p + '-bt-full'], gdb)
+    frames = main_thread(truth)['frames']
+    got = [l.split(' ', 1)[1] for l in full.splitlines() if re.match(r'#\S+ Frame 0x', l)]
+    want = [expected_frame_text(fr, g) for fr, g in zip(frames, got)]
+    assert len(got) == len(frames) and got == want, '\n'.join(
+        'got      %s\nexpected %s' % (g, w) for g, w in zip(got, want) if g != w) + raw[-1500:]
+    level, run = run_frames(frames, full)
+    outs, raw = scenario.run_gdb(target, ['frame %d' % level, p + '-locals'],
+                                 core=core_of(target, 'sc_closures', core_dir)[0], gdb=gdb,
+                                 scripts=[scenario.our_script(target)])
+    want_locals = []
+    for fr in run:
+        if target.at_least('3.11'):
+            want_locals.append('Locals for ' + fr['name'])
+        want_locals += ['%s = %s' % (n, e) for n, e in fr['f_locals']]
+    assert outs[1].splitlines() == want_locals, outs[1]
+    # py-print looks in the innermost Python frame of the selected C frame: pick a run
+    # whose innermost frame holds a closure variable, and print that.
+    levels = [int(l.split(' ', 1)[0][1:]) for l in full.splitlines() if re.match(r'#\d+ Frame 0x', l)]
+    chosen = None
+    for i, (lv, fr) in enumerate(zip(levels, frames)):
+        if i and levels[i - 1] == lv:
+            continue
+        closure = [n for n, e in fr['f_locals'] if fr['kinds'].get(n) in ('cell', 'argument cell', 'free')]
+        if closure:
+            chosen = (lv, closure[0], dict(fr['f_locals'])[closure[0]])
+            break
+    assert chosen, 'no run starts with a frame holding a closure variable'
+    outs, raw = scenario.run_gdb(target, ['frame %d' % chosen[0], p + '-print ' + chosen[1]],
+                                 core=core_of(target, 'sc_closures', core_dir)[0], gdb=gdb,
+                                 scripts=[scenario.our_script(target)])
+    assert outs[1] == "local '%s' = %s\n" % (chosen[1], chosen[2]), outs[1] + raw[-1500:]

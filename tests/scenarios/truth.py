@@ -33,6 +33,7 @@ def value(obj):
 
 
 HEAPTYPE = 1 << 9
+INLINE_VALUES = 1 << 2
 IMMUTABLETYPE = 1 << 8
 
 
@@ -50,6 +51,10 @@ def _instance(obj, active):
         # No dict yet; reading obj.__dict__ would create one.
         return '<%s at remote 0x%x>' % (name, id(obj))
     d = getattr(obj, '__dict__', None) if '__dict__' in dir(t) or hasattr(obj, '__dict__') else None
+    if d is None and V >= (3, 13) and t.__flags__ & INLINE_VALUES:
+        # A C type that keeps its attributes inline but exposes no __dict__ (3.14's
+        # _asyncio.Task): python-gdb.py reads the (empty) inline values all the same.
+        return '<%s() at remote 0x%x>' % (name, id(obj))
     has_slots_only = d is None
     if has_slots_only:
         return '<%s at remote 0x%x>' % (name, id(obj))
