@@ -18,6 +18,7 @@
 #include "extract.h"
 #include "headers.h"
 #include "manifest.h"
+#include "outfile.h"
 #include "registry.h"
 #include "render.h"
 #include "table.h"
@@ -226,13 +227,11 @@ static int write_c_header(const struct options *o)
     struct manifest m;
     if (!load_manifest(o, &m))
         return 1;
-    FILE *f = fopen(o->c_header, "w");
-    if (!f) {
-        manifest_free(&m);
-        return fail(1, "cannot write %s", o->c_header);
-    }
-    manifest_write_c_header(&m, f);
-    int rc = fclose(f) == 0 ? 0 : fail(1, "cannot write %s", o->c_header);
+    struct outfile out;
+    outfile_open(&out, o->c_header);
+    if (out.f != NULL)
+        manifest_write_c_header(&m, out.f);
+    int rc = outfile_commit(&out) ? 0 : fail(1, "cannot write %s", o->c_header);
     manifest_free(&m);
     return rc;
 }
@@ -242,17 +241,19 @@ static int write_registry(const struct options *o)
     struct manifest m;
     if (!load_manifest(o, &m))
         return 1;
-    FILE *f = fopen(o->registry, "w");
+    struct outfile out;
+    outfile_open(&out, o->registry);
     char err[1024];
     int rc = 0;
-    if (!f)
+    if (out.f == NULL) {
+        outfile_abandon(&out);
         rc = fail(1, "cannot write %s", o->registry);
-    else if (!registry_write(&m, o->versions, o->target, f, err, sizeof err))
+    } else if (!registry_write(&m, o->versions, o->target, out.f, err, sizeof err)) {
+        outfile_abandon(&out);
         rc = fail(1, "%s", err);
-    if (f && fclose(f) != 0 && rc == 0)
+    } else if (!outfile_commit(&out)) {
         rc = fail(1, "cannot write %s", o->registry);
-    if (rc != 0 && f)
-        remove(o->registry);
+    }
     manifest_free(&m);
     return rc;
 }
@@ -369,11 +370,11 @@ static int query(const struct options *o, const struct manifest *m, const struct
 static bool write_file(const char *path, const struct layout_table *t,
                        void (*writer)(const struct layout_table *, FILE *))
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return false;
-    writer(t, f);
-    return fclose(f) == 0;
+    struct outfile out;
+    outfile_open(&out, path);
+    if (out.f != NULL)
+        writer(t, out.f);
+    return outfile_commit(&out);
 }
 
 static bool make_dirs(const char *path)
@@ -406,19 +407,20 @@ static char *script_path(const char *dir, const struct layout_table *t)
 static bool write_script(const struct options *o, const struct layout_table *t, const char *path)
 {
     char *templates = o->templates ? xstrdup(o->templates) : xasprintf("%s/../templates", o->versions);
-    FILE *f = fopen(path, "w");
+    struct outfile out;
+    outfile_open(&out, path);
     char err[1024];
-    bool ok = f != NULL && render_gdb_script(t, templates, f, err, sizeof err);
-    if (f == NULL)
-        snprintf(err, sizeof err, "cannot write %s", path);
-    if (f != NULL && fclose(f) != 0 && ok) {
-        snprintf(err, sizeof err, "cannot write %s", path);
-        ok = false;
-    }
-    if (!ok) {
+    bool ok = false;
+    if (out.f == NULL) {
+        outfile_abandon(&out);
+        fail(1, "cannot write %s", path);
+    } else if (!render_gdb_script(t, templates, out.f, err, sizeof err)) {
+        outfile_abandon(&out);
         fail(1, "%s", err);
-        if (f != NULL)
-            remove(path);
+    } else if (!outfile_commit(&out)) {
+        fail(1, "cannot write %s", path);
+    } else {
+        ok = true;
     }
     free(templates);
     return ok;

@@ -341,11 +341,18 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
     if (layout->version_hex != py->version_hex)
         pyp_python_note(py, "no table for CPython %s: using the one of %s", py->version,
                         layout->cpython);
-    if (HAS(&py->table, RUNTIME_DEBUG_OFFSETS) && !pyp_debug_offsets_apply(py, err, err_size))
-        return PYP_FIND_UNSUPPORTED;
+    if (HAS(&py->table, RUNTIME_DEBUG_OFFSETS) && !pyp_debug_offsets_apply(py, err, err_size)) {
+        /* Untrusted input that does not hold up: read with the table alone, and say so. */
+        pyp_python_note(py, "the target's _Py_DebugOffsets are not usable (%s): reading with "
+                            "the %s table alone",
+                        err, layout->cpython);
+        pyp_table_from(&py->table, layout);
+        err[0] = '\0';
+    }
     if (layout_fits(py) == MISFITS) {
-        /* A variant the binary did not reveal? Try the others of this version. */
-        for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        /* A variant the binary did not reveal? Try the others of this version (not when
+         * the user gave the table: then say it does not fit). */
+        for (size_t i = 0; i < sizeof variants / sizeof variants[0] && !pyp_layout_is_preferred(layout); i++) {
             const struct pyp_layout *other = pyp_layout_for(py->version_hex, variants[i]);
             if (!other || other == layout)
                 continue;
@@ -358,9 +365,9 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
             }
         }
         pyp_table_from(&py->table, layout);
-        pyp_python_note(py, "the interpreter list at 0x%llx does not match CPython %s's layout "
-                            "(corrupt memory?)",
-                        (unsigned long long)py->runtime, py->version);
+        pyp_python_note(py, "the interpreter list at 0x%llx does not match the layout of the "
+                            "%s table (corrupt memory, or the wrong table?)",
+                        (unsigned long long)py->runtime, layout->cpython);
     }
     return PYP_FIND_OK;
 }

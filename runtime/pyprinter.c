@@ -48,6 +48,8 @@ static const char usage[] =
     "      --sysroot DIR   read the files a core names under DIR (a core from another machine,\n"
     "                      a container or a chroot)\n"
     "      --no-source     do not read source files\n"
+    "      --table FILE    read with this layout table (JSON, as pyprinter-gen writes it)\n"
+    "                      instead of the compiled one of the target's version\n"
     "  -h, --help          this text\n"
     "      --version       pyprinter's version\n"
     "\n"
@@ -64,6 +66,7 @@ struct options {
     enum command command;
     bool locals, native, json, nonblocking, no_source;
     const char *sysroot;
+    const char *table;
     const char *target;
     const char *exe;
     char **addresses;
@@ -103,6 +106,7 @@ static int parse(int argc, char **argv, struct options *o)
         { "json", no_argument, NULL, 'j' },         { "nonblocking", no_argument, NULL, 'B' },
         { "sysroot", required_argument, NULL, 'S' }, { "no-source", no_argument, NULL, 'N' },
         { "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
+        { "table", required_argument, NULL, 'T' },
         { NULL, 0, NULL, 0 },
     };
     memset(o, 0, sizeof *o);
@@ -133,6 +137,7 @@ static int parse(int argc, char **argv, struct options *o)
         case 'B': o->nonblocking = true; break;
         case 'S': o->sysroot = optarg; break;
         case 'N': o->no_source = true; break;
+        case 'T': o->table = optarg; break;
         case 'h': fputs(usage, stdout); exit(0);
         case 'V': printf("pyprinter %s\n", PYP_VERSION); exit(0);
         default: return fail(2, "unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
@@ -239,6 +244,13 @@ int main(int argc, char **argv)
     int rc = parse(argc, argv, &o);
     if (rc != 0)
         return rc;
+    if (o.table) {
+        char table_err[1024];
+        const struct pyp_layout *l = pyp_layout_from_json(o.table, table_err, sizeof table_err);
+        if (!l)
+            return fail(2, "%s", table_err);
+        pyp_layout_prefer(l);
+    }
     struct pyp_target t;
     rc = open_target(&o, &t);
     if (rc != 0)

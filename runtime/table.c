@@ -27,8 +27,23 @@ static unsigned long distance(unsigned long have, unsigned long want)
     return h < w ? (w - h) * 2 : (h - w) * 2 + 1 + 0x10000;
 }
 
+static const struct pyp_layout *preferred;
+
+void pyp_layout_prefer(const struct pyp_layout *l)
+{
+    preferred = l;
+}
+
+bool pyp_layout_is_preferred(const struct pyp_layout *l)
+{
+    return l && l == preferred;
+}
+
 const struct pyp_layout *pyp_layout_for(unsigned long version_hex, const char *variant)
 {
+    if (preferred && (preferred->version_hex >> 16) == (version_hex >> 16) &&
+        strcmp(preferred->variant, variant) == 0)
+        return preferred;
     const struct pyp_layout *best = NULL;
     unsigned long best_distance = 0;
     for (unsigned i = 0; i < pyp_compiled_layout_count; i++) {

@@ -13,6 +13,8 @@
 
 #include "pyp_layout.h"
 
+#include <stddef.h>
+
 struct pyp_table {
     const struct pyp_layout *base;  /* the compiled table it started from */
     int64_t value[PYP_FACT_COUNT];
@@ -33,6 +35,14 @@ extern const unsigned pyp_compiled_layout_count;
  * oldest newer one). A pre-release only matches its own minor. NULL when that minor
  * or variant has none. */
 const struct pyp_layout *pyp_layout_for(unsigned long version_hex, const char *variant);
+
+/* A table read from its JSON form (table_json.c), kept for the life of the program;
+ * NULL with ERR when the file is not a layout table. */
+const struct pyp_layout *pyp_layout_from_json(const char *path, char *err, size_t err_size);
+/* Makes L the table pyp_layout_for prefers for its minor and variant (--table). */
+void pyp_layout_prefer(const struct pyp_layout *l);
+/* Whether L is the table given with pyp_layout_prefer. */
+bool pyp_layout_is_preferred(const struct pyp_layout *l);
 
 /* T = a copy of BASE. */
 void pyp_table_from(struct pyp_table *t, const struct pyp_layout *base);
