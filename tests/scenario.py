@@ -168,12 +168,14 @@ SAFE = ['-iex', 'set may-call-functions off', '-iex', 'set may-write-memory off'
 MARK = '@@pyp-cmd '
 
 
-def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=()):
+def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(), iex=()):
     """argv of a batch GDB that runs COMMANDS (after sourcing SCRIPTS) on a core or a live
-    pid, each command's output preceded by a marker line (see split_outputs)."""
+    pid, each command's output preceded by a marker line (see split_outputs). IEX: more
+    settings for before the files are read (e.g. auto-loading)."""
     # On a live process the settings come after the attach: GDB's own attach machinery
     # (thread-event breakpoints) writes memory; our commands run with both settings off.
-    argv = [gdb, '-q', '-batch', '-nx'] + (SAFE if core else []) + target.gdb_iex() + [target.executable]
+    argv = [gdb, '-q', '-batch', '-nx'] + (SAFE if core else []) + target.gdb_iex() + list(iex)
+    argv.append(target.executable)
     if core:
         argv.append(core)
     else:
@@ -201,12 +203,12 @@ def split_outputs(text, count):
 
 
 def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(),
-            timeout=600, stdout='pipe'):
+            timeout=600, stdout='pipe', iex=()):
     """Runs COMMANDS (after sourcing SCRIPTS) on a core or a live pid. Returns
     ([output of each command], whole text). STDOUT says where GDB writes, as a user
     would collect it: 'pipe', 'file' (batch output redirected to a file) or 'pty' (a
     terminal: GDB's output as seen on screen)."""
-    argv = gdb_argv(target, commands, core, pid, gdb, scripts)
+    argv = gdb_argv(target, commands, core, pid, gdb, scripts, iex)
     env = dict(os.environ, LC_ALL='C.UTF-8')
     if stdout == 'pty':
         text, err = _run_on_pty(argv, env, timeout)
@@ -302,5 +304,49 @@ def run_gdb_remote(target, commands, pid, how, gdb=matrix.GDB_MINIMAL, scripts=(
         r = subprocess.run(argv, capture_output=True, timeout=timeout, env=dict(os.environ, LC_ALL='C.UTF-8'))
     finally:
         server.close()
+    text = r.stdout.decode('utf-8', 'backslashreplace')
+    return split_outputs(text, len(commands)), text + r.stderr.decode('utf-8', 'replace')
+
+
+def chroot_dir(target):
+    """(host path, path inside) of this test process's directory in TARGET's chroot."""
+    inside = '/tmp/pyprinter-gdb-%d' % os.getpid()
+    host = os.path.join(target.sysroot, inside.lstrip('/'))
+    os.makedirs(host, exist_ok=True)
+    return host, inside
+
+
+def chroot_file(target, path, name=None):
+    """PATH put into TARGET's chroot (a hard link where it can be); the path seen inside."""
+    host, inside = chroot_dir(target)
+    name = name or os.path.basename(path)
+    dest = os.path.join(host, name)
+    if os.path.lexists(dest):
+        os.unlink(dest)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    try:
+        os.link(path, dest)
+    except OSError:
+        shutil.copy(path, dest)
+    return inside + '/' + name
+
+
+def run_chroot_gdb(target, commands, core, iex=(), timeout=600):
+    """Runs COMMANDS in the chroot's own GDB (sid's, with Python) on CORE of chroot target
+    TARGET, as a user of that system would: GDB sees the chroot as its whole machine (paths
+    in COMMANDS are paths inside). The core is linked in for the run. Returns
+    ([output of each command], whole text)."""
+    root = target.sysroot
+    core_inside = chroot_file(target, core)
+    argv = ['/usr/sbin/chroot', root, matrix.SID_GDB, '-q', '-batch', '-nx'] + SAFE + list(iex)
+    argv += ['/' + os.path.relpath(target.executable, root), core_inside]
+    for i, c in enumerate(commands):
+        argv += ['-ex', 'echo %s%d\\n' % (MARK, i), '-ex', c]
+    argv += ['-ex', 'echo %s%d\\n' % (MARK, len(commands))]
+    env = {'PATH': '/usr/bin:/bin', 'HOME': '/root', 'LC_ALL': 'C.UTF-8'}
+    try:
+        r = subprocess.run(argv, capture_output=True, timeout=timeout, env=env)
+    finally:
+        os.unlink(os.path.join(root, core_inside.lstrip('/')))
     text = r.stdout.decode('utf-8', 'backslashreplace')
     return split_outputs(text, len(commands)), text + r.stderr.decode('utf-8', 'replace')
