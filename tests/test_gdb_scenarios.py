@@ -25,7 +25,9 @@ def on_core(target, name, core_dir, commands, gdb=matrix.GDB_MINIMAL):
 
 
 def commands_prefix(gdb):
-    return 'py' if gdb == matrix.GDB_MINIMAL else 'pyp'
+    """The names the commands are run by: py-*, ours in every GDB where python-gdb.py is
+    not loaded (pyp-* and the orders with python-gdb.py: test_gdb_names)."""
+    return 'py'
 
 
 def record(target, gdb, command, ok):
