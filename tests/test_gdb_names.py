@@ -15,6 +15,7 @@ it works. One GDB run per order, many checks per run."""
 import os
 import re
 import shutil
+import subprocess
 
 import pytest
 
@@ -288,3 +289,33 @@ def test_auto_load_then_by_hand(gdb, target, works, core_dir, tmp_path):
     c.check('help pyp-bt is ours', ours_help(o[8]), o[8])
     c.check('no question asked', '(y or n)' not in raw, raw[-2000:])
     c.done()
+
+
+def gdb_alone(*args, env=None):
+    """stdout + stderr of the full GDB run on no target with ARGS."""
+    r = subprocess.run([matrix.GDB_FULL, '-q', '-batch', '-nx'] + list(args), capture_output=True,
+                       text=True, timeout=60, env=env)
+    return r.stdout + r.stderr
+
+
+def test_a_users_own_hooks_stay(tmp_path):
+    """A hookpost-py-* of the user's is never replaced by ours (the others are added)."""
+    mine = tmp_path / 'mine.gdb'
+    mine.write_text('define py-bt\n  echo mine\\n\nend\ndefine hookpost-py-bt\n  echo my hook\\n\nend\n')
+    script = '%s/3.12/python3.12-gdb.gdb' % scenario.OUT
+    out = gdb_alone('-x', str(mine), '-x', script, '-ex', 'help hookpost-py-bt', '-ex', 'show user hookpost-py-bt',
+                    '-ex', 'help hookpost-py-list')
+    assert 'echo my hook' in out and out.count('pyprinter:') == 1 and 'that pyprinter\'s is pyp-list' in out, out
+
+
+def test_without_awk_only_pyp_names_in_a_gdb_with_python():
+    """Without awk a GDB with Python cannot tell whether python-gdb.py has the py-*
+    names: ours are only pyp-*, and one line says so (gdb-minimal needs no look)."""
+    script = '%s/3.12/python3.12-gdb.gdb' % scenario.OUT
+    env = dict(os.environ, PATH='/nonexistent')
+    out = gdb_alone('-x', script, '-ex', 'help pyp-bt', '-ex', 'help py-bt', '-ex', 'show confirm', env=env)
+    assert out.count('pyprinter: cannot tell whether python-gdb.py has py-bt') == 1, out
+    assert 'Undefined command: "py-bt"' in out and ours_help(out) and CONFIRM_ON in out, out
+    r = subprocess.run([matrix.GDB_MINIMAL, '-q', '-batch', '-nx', '-x', script, '-ex', 'help py-bt'],
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert ours_help(r.stdout) and 'pyprinter: ' not in r.stdout + r.stderr, r.stdout + r.stderr
