@@ -291,6 +291,7 @@ def test_deep_stack(target, core_dir):
     frames = main_thread(truth)['frames']
     assert len(frames) > 300
     assert python_lines(out) == expected_bt(frames)
+    assert scenario.handoffs(raw) == 1, raw[-3000:]
 
 
 @pytest.mark.parametrize('name', ['sc_cext', 'sc_gil'])
