@@ -251,10 +251,27 @@ static bool emit_stack(struct handoff *h)
     return true;
 }
 
+/* py-repr: the object GDB names, once its first words read the same here. */
+static bool emit_repr(struct handoff *h)
+{
+    uint64_t words[2];
+    if (h->req.limit != PYP_REPR_LIMIT)
+        return refuse(h, "$pyp_limit is %ld, not %d", h->req.limit, (int)PYP_REPR_LIMIT);
+    if (!pyp_mem_read(h->py.mem, h->req.object, words, sizeof words) ||
+        words[0] != h->req.object_words[0] || words[1] != h->req.object_words[1])
+        return refuse(h, "the object at 0x%llx does not read as GDB reads it",
+                      (unsigned long long)h->req.object);
+    pyp_repr(&h->py, h->req.object, &h->text);
+    buf_addc(&h->text, '\n');
+    return true;
+}
+
 static bool run(struct handoff *h, FILE *in)
 {
     if (!pyp_gdb_request_read(in, &h->req, h->why, sizeof h->why))
         return false;
+    if (strcmp(h->req.command, "repr") == 0)
+        return open_target(h) && emit_repr(h);
     if (strcmp(h->req.command, "bt") != 0 && strcmp(h->req.command, "bt-full") != 0)
         return refuse(h, "no hand-off for '%s'", h->req.command);
     h->full = strcmp(h->req.command, "bt-full") == 0;
@@ -295,7 +312,8 @@ int pyp_gdb_handoff(FILE *in, FILE *out)
     bool ok = run(&h, in);
     if (ok) {
         struct pyp_buf checks = PYP_BUF_INIT;
-        emit_checks(&h, &checks);
+        if (h.native.native_count)
+            emit_checks(&h, &checks);
         fprintf(out, "@@pyp-handoff\n%s@@pyp-begin\n%s", buf_str(&checks), buf_str(&h.text));
         buf_free(&checks);
     } else {

@@ -116,7 +116,8 @@ static bool parse_regs(const char *s, struct pyp_gdb_request *r)
 
 static void parse_directive(const char *line, struct pyp_gdb_request *r)
 {
-    unsigned long long a, b;
+    unsigned long long a, b, c;
+    long n;
     if (strncmp(line, "@command ", 9) == 0)
         snprintf(r->command, sizeof r->command, "%s", line + 9);
     else if (strncmp(line, "@sysroot ", 9) == 0)
@@ -131,6 +132,10 @@ static void parse_directive(const char *line, struct pyp_gdb_request *r)
         r->have_selected = true, r->sel_sp = a, r->sel_pc = b;
     else if (strncmp(line, "@header ", 8) == 0 && line[8] && !r->header)
         r->header = pyp_xstrdup(line + 8);
+    else if (sscanf(line, "@object %llx %llx %llx", &a, &b, &c) == 3)
+        r->have_object = true, r->object = a, r->object_words[0] = b, r->object_words[1] = c;
+    else if (sscanf(line, "@limit %ld", &n) == 1)
+        r->limit = n;
     else if (strcmp(line, "@end") == 0)
         r->ended = true;
 }
@@ -154,17 +159,29 @@ static void parse_line(const char *line, bool *core_next, struct pyp_gdb_request
     }
 }
 
+/* What command R->command cannot do without; NULL when nothing is missing. */
+static const char *missing_part(const struct pyp_gdb_request *r)
+{
+    if (!r->ended)
+        return "its end";
+    if (!r->command[0])
+        return "the command";
+    if (r->target == PYP_GDB_UNKNOWN)
+        return "the inferior";
+    if (r->target == PYP_GDB_CORE && !r->core_path)
+        return "the core file";
+    if (strcmp(r->command, "repr") == 0)
+        return !r->have_object ? "the object" : !r->limit ? "the output limit" : NULL;
+    return !r->lwp            ? "the selected thread"
+           : !r->tstate       ? "the thread state"
+           : !r->have_regs    ? "the registers"
+           : !r->have_selected ? "the selected frame"
+                               : NULL;
+}
+
 static bool complete(struct pyp_gdb_request *r, char *why, size_t why_size)
 {
-    const char *missing = !r->ended                                  ? "its end"
-                          : !r->command[0]                           ? "the command"
-                          : r->target == PYP_GDB_UNKNOWN             ? "the inferior"
-                          : r->target == PYP_GDB_CORE && !r->core_path ? "the core file"
-                          : !r->lwp                                  ? "the selected thread"
-                          : !r->tstate                               ? "the thread state"
-                          : !r->have_regs                            ? "the registers"
-                          : !r->have_selected                        ? "the selected frame"
-                                                                     : NULL;
+    const char *missing = missing_part(r);
     if (r->target == PYP_GDB_OTHER) {
         snprintf(why, why_size, "GDB's target is neither a core file nor a native process");
         return false;

@@ -1,7 +1,7 @@
 /* gdb_request.h: what the GDB script tells pyprinter when it hands a command over
  * (`pyprinter gdb`, see gdb_handoff.h). The script pipes, on pyprinter's standard input:
  *
- *   @command bt                      the py-* command (bt, bt-full)
+ *   @command bt                      the py-* command (bt, bt-full, repr)
  *   <info inferiors>                 "* 1  process 8856  1 (core)  /usr/bin/python3.12"
  *   <info target>                    "Symbols from ...", "Local core dump file: `CORE'"
  *   <thread>                         "[Current thread is 1 (Thread 0x... (LWP 8856))]"
@@ -11,6 +11,12 @@
  *   @regs RAX RDX RCX RBX RSI RDI RBP RSP R8 ... R15 RIP FS_BASE   (hex, frame 0)
  *   @selected SP PC                  the selected frame (hex)
  *   @header Traceback (most recent call first):   the command's first line, if any
+ *   @object ADDR WORD0 WORD1         repr: the object, and its first two words as GDB
+ *                                    read them (hex)
+ *   @limit 1024                      repr: the script's $pyp_limit
+ *
+ * bt and bt-full need everything but @object and @limit; repr needs only the command,
+ * the inferior, the target, the sysroot, @object and @limit.
  *   @end
  *
  * GDB's own words are parsed as GDB 13 to 18 print them; anything not understood leaves
@@ -42,6 +48,9 @@ struct pyp_gdb_request {
     bool have_selected;
     uint64_t sel_sp, sel_pc;
     char *header;               /* NULL when the command prints none */
+    bool have_object;
+    uint64_t object, object_words[2];
+    long limit;
     bool ended;                 /* "@end" was read */
 };
 

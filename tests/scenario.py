@@ -45,7 +45,8 @@ def _unlimited_core():
 class Stopped:
     """A scenario process, running until its truth is written."""
 
-    def __init__(self, target, scenario, tag, workdir=None):
+    def __init__(self, target, scenario, tag, workdir=None, settings=None):
+        """SETTINGS: more environment variables for the scenario (PYP_*)."""
         install_scenarios(target)
         self.target = target
         self.truth_path = '%s/%s-%s-%d.json' % (RUN_DIR, scenario, tag, os.getpid())
@@ -54,6 +55,7 @@ class Stopped:
             os.unlink(host_truth)
         env = {'PATH': '/usr/bin:/bin', 'PYP_TRUTH': self.truth_path, 'LC_ALL': 'C.UTF-8',
                'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '123'}
+        env.update(settings or {})
         script = '%s/%s.py' % (RUN_DIR, scenario)
         argv = target.run_argv(script)
         if workdir:
@@ -113,11 +115,12 @@ class Stopped:
         self.proc.wait()
 
 
-def take_core(target, scenario, dest_dir):
-    """(core path, truth) of SCENARIO on TARGET."""
+def take_core(target, scenario, dest_dir, settings=None):
+    """(core path, truth) of SCENARIO on TARGET (run with SETTINGS, see Stopped)."""
     os.makedirs(dest_dir, exist_ok=True)
-    core = os.path.join(dest_dir, '%s-%s.core' % (target.name, scenario))
-    s = Stopped(target, scenario, target.name)
+    suffix = ''.join('-%s' % v for _, v in sorted((settings or {}).items()))
+    core = os.path.join(dest_dir, '%s-%s%s.core' % (target.name, scenario, suffix))
+    s = Stopped(target, scenario, target.name + suffix, settings=settings)
     try:
         s.gcore(core)
     finally:
@@ -175,7 +178,7 @@ MARK = '@@pyp-cmd '
 HANDOFF_COUNT = '@@pyp-handoffs '
 # Commands the script may hand to pyprinter (36-handoff): the tests run each of them on
 # both paths in the same GDB, the script alone first, and require the same output.
-HANDED_OFF = re.compile(r'(^|\s)pyp?-bt(-full)?(\s|$)')
+HANDED_OFF = re.compile(r'(^|\s)(pyp?-bt(-full)?|py-repr)(\s|$)')
 
 
 def is_ours(scripts):
