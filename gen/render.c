@@ -12,6 +12,7 @@ enum { MAX_NESTING = 16 };
 
 struct render_state {
     const struct layout_table *table;
+    const char *decoder;
     const char *path;
     int lineno;
     /* One entry per open #@if: is the current branch taken, was any branch taken, and
@@ -154,6 +155,8 @@ static bool substitution(struct render_state *s, const char *name, FILE *out)
         fprintf(out, "3.%d", t->minor);
     else if (strcmp(name, "variant") == 0)
         fputs(t->variant, out);
+    else if (strcmp(name, "decoder") == 0)
+        fputs(s->decoder, out);
     else {
         const struct fact *f = table_find(t, name);
         if (!f)
@@ -193,15 +196,15 @@ static bool emit_line(struct render_state *s, const char *line, FILE *out)
     return true;
 }
 
-static bool render_file(const struct layout_table *t, const char *path, FILE *out, char *err,
-                        size_t err_size)
+static bool render_file(const struct layout_table *t, const char *decoder, const char *path,
+                        FILE *out, char *err, size_t err_size)
 {
     FILE *in = fopen(path, "r");
     if (!in) {
         snprintf(err, err_size, "cannot read template %s", path);
         return false;
     }
-    struct render_state s = { .table = t, .path = path, .err = err, .err_size = err_size };
+    struct render_state s = { .table = t, .decoder = decoder, .path = path, .err = err, .err_size = err_size };
     char line[4096];
     bool ok = true;
     while (ok && fgets(line, sizeof line, in)) {
@@ -224,8 +227,8 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-bool render_gdb_script(const struct layout_table *t, const char *templates_dir, FILE *out,
-                       char *err, size_t err_size)
+bool render_gdb_script(const struct layout_table *t, const char *templates_dir,
+                       const char *decoder, FILE *out, char *err, size_t err_size)
 {
     DIR *d = opendir(templates_dir);
     if (!d) {
@@ -249,7 +252,7 @@ bool render_gdb_script(const struct layout_table *t, const char *templates_dir, 
         snprintf(err, err_size, "no *.gdb.in templates in %s", templates_dir);
     for (size_t i = 0; ok && i < count; i++) {
         char *path = xasprintf("%s/%s", templates_dir, names[i]);
-        ok = render_file(t, path, out, err, err_size);
+        ok = render_file(t, decoder ? decoder : "", path, out, err, err_size);
         free(path);
     }
     for (size_t i = 0; i < count; i++)

@@ -3,7 +3,8 @@
  *
  * Template language, kept tiny so the output reads like hand-written GDB script:
  *   @NAME@                 the value of fact NAME (decimal); @cpython@, @version_hex@,
- *                          @minor@, @variant@ name the table itself; @width:NAME@ is a
+ *                          @minor@, @variant@ name the table itself; @decoder@ is the
+ *                          path of the pyprinter the script hands work to ("" for none); @width:NAME@ is a
  *                          bit-field's width; @word:TEXT:K@ / @mask:TEXT:K@ are the Kth
  *                          8 bytes of the C string TEXT (with its NUL) and their mask
  *   #@if COND / #@elif COND / #@else / #@endif
@@ -19,8 +20,9 @@
 
 #include "table.h"
 
-/* Renders every .gdb.in file of TEMPLATES_DIR, in name order, to OUT. */
-bool render_gdb_script(const struct layout_table *t, const char *templates_dir, FILE *out,
-                       char *err, size_t err_size);
+/* Renders every .gdb.in file of TEMPLATES_DIR, in name order, to OUT. DECODER: the
+ * pyprinter program the script hands py-bt and py-bt-full to, NULL for none. */
+bool render_gdb_script(const struct layout_table *t, const char *templates_dir,
+                       const char *decoder, FILE *out, char *err, size_t err_size);
 
 #endif

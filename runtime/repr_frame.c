@@ -73,7 +73,7 @@ static bool put_locals(struct repr_ctx *c, uint64_t frame, uint64_t code)
     return pyp_locals_visit(c->py, frame, code, put_variable, &p);
 }
 
-static bool repr_frame(struct repr_ctx *c, uint64_t frame, uint64_t code)
+bool repr_python_frame(struct repr_ctx *c, uint64_t frame, uint64_t code)
 {
     const struct pyp_table *t = &c->py->table;
     c->active[c->depth] = frame;
@@ -107,5 +107,5 @@ bool repr_frame_object(struct repr_ctx *c, const struct repr_obj *o)
         return false;
     if (!pyp_frame_code(c->py, frame, &code))
         return repr_generic(c, o);
-    return repr_frame(c, frame, code);
+    return repr_python_frame(c, frame, code);
 }
