@@ -30,7 +30,24 @@ def install_scenarios(target):
         os.makedirs(dest, exist_ok=True)
         for name in os.listdir(SCENARIOS):
             if name.endswith('.py'):
-                shutil.copy(os.path.join(SCENARIOS, name), os.path.join(dest, name))
+                _install(os.path.join(SCENARIOS, name), os.path.join(dest, name))
+
+
+def _install(src, dest):
+    """Copies SRC to DEST unless it is there already, whole or not at all: the other test
+    worker may be reading DEST (a source line) at that moment."""
+    with open(src, 'rb') as f:
+        data = f.read()
+    try:
+        with open(dest, 'rb') as f:
+            if f.read() == data:
+                return
+    except OSError:
+        pass
+    temp = '%s.%d.tmp' % (dest, os.getpid())
+    with open(temp, 'wb') as f:
+        f.write(data)
+    os.replace(temp, dest)
 
 
 def host_path(target, path):
