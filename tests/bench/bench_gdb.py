@@ -78,7 +78,7 @@ def cases(target, tmp):
 
 
 def measure(target, tmp):
-    ours = [scenario.our_script(target)]
+    ours = [scenario.our_script(target, os.path.join(matrix.TOP, 'out', 'bin', 'pyprinter'))]
     theirs = [target.python_gdb]
     rows = []
     for label, core, our_cmd, their_cmd, same in cases(target, tmp):
