@@ -59,8 +59,10 @@ def frame_headers(text):
 
 
 def repr_text(text):
-    lines = [l for l in text.splitlines() if not l.startswith(('[New', 'Core was', '#0', 'warning'))]
-    return re.sub(r'^\$\d+ = ', '', '\n'.join(lines[-1:]))
+    """The dict's repr: our py-repr's line, or python-gdb.py's `$N = {...}`; None when
+    neither is there (python-gdb.py failed)."""
+    m = re.search(r'^(?:\$\d+ = )?(\{.*)$', text, re.M)
+    return m.group(1) if m else None
 
 
 def cases(target, tmp):
