@@ -108,7 +108,7 @@ static int minor_from_name(const char *name)
     return atoi(p + 8);
 }
 
-static unsigned long hex_from_text(const char *text)
+unsigned long pyp_version_hex_from_text(const char *text)
 {
     int major = 0, minor = 0, micro = 0, serial = 0;
     char level[3] = "";
@@ -155,7 +155,7 @@ static bool read_version_from_file(struct pyp_python *py, struct pyp_elf *e, con
     for (int m = 8; m <= 10; m++) {
         char text[32];
         if (pyp_elf_find_version_string(e, m, text, sizeof text)) {
-            py->version_hex = hex_from_text(text);
+            py->version_hex = pyp_version_hex_from_text(text);
             return py->version_hex != 0;
         }
     }
@@ -281,6 +281,7 @@ static bool read_hexversion(struct pyp_python *py)
     if ((hex >> 24) != 3 || ((hex >> 16) & 255) != ((py->version_hex >> 16) & 255))
         return false;
     py->version_hex = (unsigned long)hex;
+    py->version_exact = true;
     return true;
 }
 

@@ -213,6 +213,38 @@ bool pyp_elf_is_exec(struct pyp_elf *e)
     return e->ehdr.e_type == ET_EXEC;
 }
 
+size_t pyp_elf_loads(struct pyp_elf *e, struct pyp_elf_load *out, size_t max)
+{
+    size_t phnum = 0, n = 0;
+    elf_getphdrnum(e->elf, &phnum);
+    for (size_t i = 0; i < phnum && n < max; i++) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(e->elf, (int)i, &ph) && ph.p_type == PT_LOAD)
+            out[n++] = (struct pyp_elf_load){ ph.p_vaddr, ph.p_memsz, ph.p_offset, ph.p_filesz };
+    }
+    return n;
+}
+
+bool pyp_elf_dynamic_string(struct pyp_elf *e, int64_t tag, size_t nth, char *out, size_t size)
+{
+    Elf_Scn *scn = section_of_type(e, SHT_DYNAMIC);
+    GElf_Shdr sh;
+    if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_entsize == 0)
+        return false;
+    Elf_Data *data = elf_getdata(scn, NULL);
+    for (size_t i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
+        GElf_Dyn dyn;
+        if (!gelf_getdyn(data, (int)i, &dyn) || dyn.d_tag != tag || nth-- > 0)
+            continue;
+        const char *s = elf_strptr(e->elf, sh.sh_link, dyn.d_un.d_val);
+        if (!s || strlen(s) >= size)
+            return false;
+        memcpy(out, s, strlen(s) + 1);
+        return true;
+    }
+    return false;
+}
+
 static bool is_version_text(const char *p, const char *end, const char *want, size_t want_len)
 {
     if ((size_t)(end - p) < want_len + 2 || memcmp(p, want, want_len) != 0)

@@ -29,6 +29,17 @@ bool pyp_elf_build_id(struct pyp_elf *e, char *out, size_t size);
 bool pyp_elf_bias(struct pyp_elf *e, uint64_t start, uint64_t offset, uint64_t *bias);
 bool pyp_elf_is_exec(struct pyp_elf *e);
 
+/* A load segment (PT_LOAD): its file address, size in memory, file offset and size in
+ * the file. */
+struct pyp_elf_load {
+    uint64_t vaddr, memsz, offset, filesz;
+};
+/* The load segments, at most MAX into OUT; how many were written. */
+size_t pyp_elf_loads(struct pyp_elf *e, struct pyp_elf_load *out, size_t max);
+/* The Nth (from 0) string of dynamic tag TAG (DT_NEEDED, DT_RUNPATH, DT_RPATH) into OUT;
+ * false when there is none. */
+bool pyp_elf_dynamic_string(struct pyp_elf *e, int64_t tag, size_t nth, char *out, size_t size);
+
 /* Scans the read-only data of the file for a NUL-delimited "3.MINOR.PATCH..." version
  * string (PY_VERSION); writes it to OUT. For 3.8-3.10, which export no version number. */
 bool pyp_elf_find_version_string(struct pyp_elf *e, int minor, char *out, size_t size);

@@ -47,8 +47,11 @@ static char *gdb_string(const char *s)
 static void parse_inferior(const char *line, struct pyp_gdb_request *r)
 {
     const char *p = strstr(line, "process ");
-    if (!p)
+    if (!p) {
+        if (strstr(line, " <null>"))
+            r->target = PYP_GDB_NONE;
         return;
+    }
     r->pid = (pid_t)strtol(p + 8, NULL, 10);
     if (strstr(line, "(core)"))
         r->target = PYP_GDB_CORE;
@@ -141,12 +144,16 @@ static void parse_directive(const char *line, struct pyp_gdb_request *r)
         r->ended = true;
 }
 
-static void parse_line(const char *line, bool *core_next, struct pyp_gdb_request *r)
+/* Which file the next line names: "Local core dump file:", "Local exec file:". */
+enum next_file { NEXT_NONE, NEXT_CORE, NEXT_EXEC };
+
+static void parse_line(const char *line, enum next_file *next, struct pyp_gdb_request *r)
 {
-    if (*core_next) {
-        *core_next = false;
-        if (!r->core_path)
-            r->core_path = quoted_file(line);
+    if (*next != NEXT_NONE) {
+        char **slot = *next == NEXT_CORE ? &r->core_path : &r->exec_file;
+        *next = NEXT_NONE;
+        if (!*slot)
+            *slot = quoted_file(line);
     } else if (line[0] == '@') {
         parse_directive(line, r);
     } else if (strncmp(line, "* ", 2) == 0) {
@@ -154,7 +161,9 @@ static void parse_line(const char *line, bool *core_next, struct pyp_gdb_request
     } else if (strncmp(line, "Symbols from \"", 14) == 0 && !r->exe) {
         r->exe = symbols_file(line);
     } else if (strcmp(line, "Local core dump file:") == 0) {
-        *core_next = true;
+        *next = NEXT_CORE;
+    } else if (strcmp(line, "Local exec file:") == 0) {
+        *next = NEXT_EXEC;
     } else if (strncmp(line, "[Current thread is ", 19) == 0) {
         parse_current_thread(line, r);
     }
@@ -167,7 +176,9 @@ static const char *missing_part(const struct pyp_gdb_request *r)
         return "its end";
     if (!r->command[0])
         return "the command";
-    if (r->target == PYP_GDB_UNKNOWN)
+    if (strcmp(r->command, "identify") == 0)
+        return NULL;
+    if (r->target == PYP_GDB_UNKNOWN || r->target == PYP_GDB_NONE)
         return "the inferior";
     if (r->target == PYP_GDB_CORE && !r->core_path)
         return "the core file";
@@ -183,7 +194,7 @@ static const char *missing_part(const struct pyp_gdb_request *r)
 static bool complete(struct pyp_gdb_request *r, char *why, size_t why_size)
 {
     const char *missing = missing_part(r);
-    if (r->target == PYP_GDB_OTHER) {
+    if (r->target == PYP_GDB_OTHER && strcmp(r->command, "identify") != 0) {
         snprintf(why, why_size, "GDB's target is neither a core file nor a native process");
         return false;
     }
@@ -204,11 +215,11 @@ bool pyp_gdb_request_read(FILE *in, struct pyp_gdb_request *r, char *why, size_t
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    bool core_next = false;
+    enum next_file next = NEXT_NONE;
     while (!r->ended && (n = getline(&line, &cap, in)) >= 0) {
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
-        parse_line(line, &core_next, r);
+        parse_line(line, &next, r);
     }
     free(line);
     return complete(r, why, why_size);
@@ -218,6 +229,7 @@ void pyp_gdb_request_free(struct pyp_gdb_request *r)
 {
     free(r->core_path);
     free(r->exe);
+    free(r->exec_file);
     free(r->sysroot);
     free(r->header);
     memset(r, 0, sizeof *r);

@@ -17,7 +17,10 @@
  *   @limit 1024                      repr: the script's $pyp_limit
  *
  * bt and bt-full need everything but @object and @limit; repr needs only the command,
- * the inferior, the target, the sysroot, @object and @limit.
+ * the inferior, the target, the sysroot, @object and @limit; identify (pyprinter.gdb's
+ * `pyprinter gdb-identify`) only the inferior, the target and the sysroot, and also
+ * takes an inferior with no process ("* 1  <null>  /usr/bin/python3.12") and a target
+ * that is neither a core nor a native process (then its program file is read).
  *   @end
  *
  * GDB's own words are parsed as GDB 13 to 18 print them; anything not understood leaves
@@ -32,7 +35,8 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
-enum pyp_gdb_target { PYP_GDB_UNKNOWN, PYP_GDB_CORE, PYP_GDB_NATIVE, PYP_GDB_OTHER };
+/* PYP_GDB_NONE: the inferior runs no process and has no core ("<null>"). */
+enum pyp_gdb_target { PYP_GDB_UNKNOWN, PYP_GDB_CORE, PYP_GDB_NATIVE, PYP_GDB_OTHER, PYP_GDB_NONE };
 
 struct pyp_gdb_request {
     char command[16];
@@ -40,7 +44,8 @@ struct pyp_gdb_request {
     pid_t pid;
     pid_t lwp;                  /* the selected thread */
     char *core_path;
-    char *exe;
+    char *exe;                  /* "Symbols from" */
+    char *exec_file;            /* "Local exec file:" */
     char *sysroot;              /* NULL for "" or "target:" (the target's own files) */
     uint64_t tstate;
     bool have_regs;

@@ -4,6 +4,8 @@
  *   pyprinter bt [--locals] [--native] [--json] [--sysroot DIR] CORE [EXE]
  *   pyprinter repr PID|CORE [EXE] ADDRESS...
  *   pyprinter gdb                    (the GDB script's fast path: gdb_handoff.h)
+ *   pyprinter gdb-identify [--scripts DIR] [--answer]
+ *                                    (pyprinter.gdb's identification: gdb_identify.h)
  *
  * Exit status: see usage[] (and README.md). */
 #include <errno.h>
@@ -20,6 +22,7 @@
 #include "code.h"
 #include "decode.h"
 #include "gdb_handoff.h"
+#include "gdb_identify.h"
 #include "output.h"
 #include "python.h"
 #include "repr.h"
@@ -36,6 +39,9 @@ static const char usage[] =
     "                                             the repr of the PyObject * at each ADDRESS\n"
     "       pyprinter gdb                         used by the GDB script (py-bt, py-bt-full):\n"
     "                                             reads GDB's request on standard input\n"
+    "       pyprinter gdb-identify [--scripts DIR] [--answer]\n"
+    "                                             used by pyprinter.gdb: which CPython GDB has\n"
+    "                                             open, and its GDB script in DIR\n"
     "\n"
     "Reads a CPython 3.8-3.15 process or core directly (no GDB, no Python, no DWARF needed:\n"
     "stripped distribution builds work) and prints each thread with its OS thread id, its\n"
@@ -242,10 +248,28 @@ static int run_repr(const struct options *o, struct pyp_target *t, struct pyp_py
     return rc;
 }
 
+/* pyprinter gdb-identify [--scripts DIR] [--answer] */
+static int run_gdb_identify(int argc, char **argv)
+{
+    const char *scripts = ".";
+    bool answer = false;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--scripts") == 0 && i + 1 < argc)
+            scripts = argv[++i];
+        else if (strcmp(argv[i], "--answer") == 0)
+            answer = true;
+        else
+            return fail(2, "gdb-identify: unexpected argument '%s' (see --help)", argv[i]);
+    }
+    return pyp_gdb_identify(stdin, stdout, scripts, answer);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "gdb") == 0)
         return pyp_gdb_handoff(stdin, stdout);
+    if (argc >= 2 && strcmp(argv[1], "gdb-identify") == 0)
+        return run_gdb_identify(argc, argv);
     struct options o;
     int rc = parse(argc, argv, &o);
     if (rc != 0)

@@ -34,7 +34,8 @@ struct pyp_os_thread {
     bool gone;                /* exited while pyprinter was attaching */
 };
 
-enum pyp_target_kind { PYP_TARGET_LIVE, PYP_TARGET_CORE };
+/* PYP_TARGET_FILE: a program not running yet (target_file.c), as GDB has it after `file`. */
+enum pyp_target_kind { PYP_TARGET_LIVE, PYP_TARGET_CORE, PYP_TARGET_FILE };
 
 /* Why a target could not be opened (the exit status of pyprinter follows it). */
 enum pyp_open_error {
@@ -83,6 +84,12 @@ enum pyp_open_error pyp_target_open_pid(struct pyp_target *t, pid_t pid,
 enum pyp_open_error pyp_target_open_core(struct pyp_target *t, const char *path,
                                          const struct pyp_open_options *o, char *err,
                                          size_t err_size);
+/* Opens program file PATH (a host path) as the loader would map it, without running it:
+ * its load segments at their own addresses and the libpython it needs (DT_NEEDED,
+ * found by its RUNPATH/RPATH or in the system's library directories under SYSROOT) at
+ * an address of its own. Memory reads come from the files: initialized data only. */
+enum pyp_open_error pyp_target_open_file(struct pyp_target *t, const char *path,
+                                         const char *sysroot, char *err, size_t err_size);
 /* Resumes a stopped process (pyp_target_close does it too). */
 void pyp_target_resume(struct pyp_target *t);
 void pyp_target_close(struct pyp_target *t);
