@@ -1,6 +1,7 @@
 /* gdb_identify.c: see gdb_identify.h. */
 #include "gdb_identify.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,6 +84,17 @@ static void answer_python(struct pyp_buf *b, const struct pyp_identity *id, cons
     free(script);
 }
 
+/* $pyp_id_key: FNV-1a of the text GDB shows, in 30 bits. */
+static void put_key(struct pyp_buf *b)
+{
+    const char *s = buf_str(b);
+    const char *what = strstr(s, "$pyp_id_what = ");
+    uint32_t h = 2166136261u;
+    for (const char *p = what; p && *p && *p != '\n'; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    buf_printf(b, "set $pyp_id_key = %u\n", h & 0x3fffffffu);
+}
+
 /* The answer to request R. */
 static void answer(const struct pyp_gdb_request *r, const char *dir, struct pyp_buf *b)
 {
@@ -114,6 +126,7 @@ int pyp_gdb_identify(FILE *in, FILE *out, const char *scripts_dir, bool to_file)
         buf_printf(&b, "set $pyp_id_state = %d\nset $pyp_id_what = \"\"\n", PYP_ID_UNKNOWN);
     else
         answer(&r, scripts_dir, &b);
+    put_key(&b);
     pyp_gdb_request_free(&r);
     int slot = 0;
     FILE *f = to_file ? pyp_gdb_answer_open(&slot) : out;
