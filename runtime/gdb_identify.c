@@ -65,6 +65,15 @@ static char *script_for(const struct pyp_identity *id, const char *dir)
     return path;
 }
 
+/* $pyp_id_key: FNV-1a of STATE and TEXT, in 30 bits. */
+static void put_key(struct pyp_buf *b, int state, const char *text)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)(state + 1);
+    for (const char *p = text; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    buf_printf(b, "set $pyp_id_key = %u\n", h & 0x3fffffffu);
+}
+
 static void answer_python(struct pyp_buf *b, const struct pyp_identity *id, const char *dir)
 {
     char *script = script_for(id, dir);
@@ -80,19 +89,9 @@ static void answer_python(struct pyp_buf *b, const struct pyp_identity *id, cons
     buf_adds(b, "\nset $pyp_id_script = ");
     put_string(b, script);
     buf_addc(b, '\n');
+    put_key(b, PYP_ID_PYTHON, buf_str(&what));
     buf_free(&what);
     free(script);
-}
-
-/* $pyp_id_key: FNV-1a of the text GDB shows, in 30 bits. */
-static void put_key(struct pyp_buf *b)
-{
-    const char *s = buf_str(b);
-    const char *what = strstr(s, "$pyp_id_what = ");
-    uint32_t h = 2166136261u;
-    for (const char *p = what; p && *p && *p != '\n'; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    buf_printf(b, "set $pyp_id_key = %u\n", h & 0x3fffffffu);
 }
 
 /* The answer to request R. */
@@ -101,9 +100,10 @@ static void answer(const struct pyp_gdb_request *r, const char *dir, struct pyp_
     struct pyp_target t;
     struct pyp_identity id;
     if (!open_target(r, &t)) {
-        buf_printf(b, "set $pyp_id_state = %d\nset $pyp_id_what = \"\"\n",
-                   r->target == PYP_GDB_NONE || r->target == PYP_GDB_UNKNOWN ? PYP_ID_NOTHING
-                                                                             : PYP_ID_UNKNOWN);
+        int state = r->target == PYP_GDB_NONE || r->target == PYP_GDB_UNKNOWN ? PYP_ID_NOTHING
+                                                                                : PYP_ID_UNKNOWN;
+        buf_printf(b, "set $pyp_id_state = %d\nset $pyp_id_what = \"\"\n", state);
+        put_key(b, state, "");
         return;
     }
     pyp_identify(&t, &id);
@@ -115,6 +115,7 @@ static void answer(const struct pyp_gdb_request *r, const char *dir, struct pyp_
     buf_printf(b, "set $pyp_id_state = %d\nset $pyp_id_what = ", (int)id.state);
     put_string(b, id.why);
     buf_addc(b, '\n');
+    put_key(b, (int)id.state, id.program);
 }
 
 int pyp_gdb_identify(FILE *in, FILE *out, const char *scripts_dir, bool to_file)
@@ -122,11 +123,12 @@ int pyp_gdb_identify(FILE *in, FILE *out, const char *scripts_dir, bool to_file)
     struct pyp_gdb_request r;
     char why[512];
     struct pyp_buf b = PYP_BUF_INIT;
-    if (!pyp_gdb_request_read(in, &r, why, sizeof why) || strcmp(r.command, "identify") != 0)
+    if (!pyp_gdb_request_read(in, &r, why, sizeof why) || strcmp(r.command, "identify") != 0) {
         buf_printf(&b, "set $pyp_id_state = %d\nset $pyp_id_what = \"\"\n", PYP_ID_UNKNOWN);
-    else
+        put_key(&b, PYP_ID_UNKNOWN, "");
+    } else {
         answer(&r, scripts_dir, &b);
-    put_key(&b);
+    }
     pyp_gdb_request_free(&r);
     int slot = 0;
     FILE *f = to_file ? pyp_gdb_answer_open(&slot) : out;

@@ -62,6 +62,7 @@ void pyp_identify(struct pyp_target *t, struct pyp_identity *id)
     char err[512], what[600];
     enum pyp_find_error rc = pyp_python_find(&py, t, err, sizeof err);
     describe_target(t, what, sizeof what);
+    snprintf(id->program, sizeof id->program, "%s", t->exe ? t->exe : "");
     if (rc == PYP_FIND_NOT_PYTHON) {
         id->state = PYP_ID_NOT_PYTHON;
         snprintf(id->why, sizeof id->why, "%s is not CPython: no _PyRuntime symbol, .PyRuntime "

@@ -23,6 +23,7 @@ struct pyp_identity {
     int minor;
     char version[32];             /* "3.12.1", "3.15.0b4"; "3.9" when not exact */
     char variant[16];             /* release, debug, freethreaded, tracerefs */
+    char program[1024];           /* the target's program (executable), "" if unknown */
     char file[1024];              /* the target's name of the file holding _PyRuntime */
     char build_id[81];            /* of that file, "" when unknown */
     char why[1280];               /* PYP_ID_NOT_PYTHON, PYP_ID_UNKNOWN: what was looked at */

@@ -1,0 +1,284 @@
+"""pyprinter.gdb, the one entry point in GDB (templates/entry/): with only it loaded --
+never a versioned script by hand -- GDB finds the inferior's CPython by itself and py-bt
+prints what the scenario's truth says.
+
+- Every matrix target, in gdb-minimal and the full GDB, with the program opened after
+  the entry point: `file` then `core-file` (a core of the scenario), then `attach` (the
+  same scenario, still running). pyprinter's identification and GDB's own (the
+  fallback without pyprinter) are both checked against the target.
+- Sourced twice, and two CPythons in turn in one session.
+- The fallback alone (no pyprinter), on builds found by Py_Version, by the
+  _Py_DebugOffsets cookie and by file names.
+- A program that is not Python, and a CPython with no script, get one line each.
+- `scons install PREFIX=/usr DESTDIR=STAGE`, seen through an overlay of STAGE/usr on /usr
+  in a private mount namespace (nothing is written into the real /usr): GDB auto-loads
+  it with no configuration at all, beside Debian's python-gdb.py; and a ~/.gdbinit that
+  sources the installed entry point before `gdb -p PID` opens the process.
+
+The cores are the suite's (conftest.core_of: taken once per run, shared with the other GDB
+tests); each target's scenario also runs once for the module, for the live attaches.
+GDB runs with may-call-functions and may-write-memory off.
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+import matrix
+import scenario
+from conftest import core_of, count, target_params, usable
+from test_gdb_scenarios import GDBS, expected_bt, main_thread, python_lines
+
+ENTRY = os.path.join(matrix.TOP, 'out', 'pyprinter.gdb')
+ENTRY_TEMPLATE = os.path.join(matrix.TOP, 'templates', 'entry', 'pyprinter.gdb.in')
+SECTION = 'entry point: py-bt with only pyprinter.gdb loaded (both GDBs)'
+VARIANTS = ['release', 'debug', 'freethreaded', 'tracerefs']
+# GDB's complaints that must never come from loading or identifying.
+SPEW = re.compile(r'Undefined command|No symbol|Cannot access memory|Invalid |Redefine|'
+                  r'Missing argument|Error|error:|Max user call depth|unexpected')
+
+_live = {}
+
+
+@pytest.fixture(scope='module', autouse=True)
+def _stop_live():
+    yield
+    for s in _live.values():
+        s.kill()
+    _live.clear()
+
+
+def subject(target, core_dir):
+    """(running scenario, core, truth) of sc_calls on TARGET: the core is the suite's
+    (conftest.core_of, taken once per run), the process this module's, started once."""
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    if target.name not in _live:
+        _live[target.name] = scenario.Stopped(target, 'sc_calls', target.name + '-entry')
+    return _live[target.name], core, truth
+
+
+class Show:
+    """A command whose output a session keeps (the rest only runs)."""
+
+    def __init__(self, command):
+        self.command = command
+
+
+def session_argv(gdb, steps, iex=(), entry=ENTRY, nx=True):
+    """argv of a batch GDB that sources ENTRY, then runs STEPS (commands; a Show's output
+    is kept, after a marker line). Nothing is open when ENTRY is sourced."""
+    argv = [gdb, '-q', '-batch'] + (['-nx'] if nx else [])
+    if gdb == matrix.GDB_FULL:
+        # Debian's python-gdb.py for python3.11 would own py-bt (see test_install_*).
+        argv += ['-iex', 'set auto-load python-scripts off']
+    argv += ['-iex', 'set may-call-functions off', '-iex', 'set may-write-memory off',
+             '-iex', 'set pagination off', '-iex', 'set width 0'] + list(iex)
+    if entry:
+        argv += ['-ex', 'source ' + entry]
+    shown = 0
+    for step in steps:
+        if isinstance(step, Show):
+            argv += ['-ex', 'echo %s%d\\n' % (scenario.MARK, shown), '-ex', step.command]
+            shown += 1
+        else:
+            argv += ['-ex', step]
+    return argv + ['-ex', 'echo %s%d\\n' % (scenario.MARK, shown)], shown
+
+
+def run_session(gdb, steps, iex=(), entry=ENTRY, env=None, wrap=(), nx=True, timeout=300):
+    """([output of each Show], whole text) of a session_argv run; WRAP: a command the GDB
+    runs under (unshare ...)."""
+    argv, shown = session_argv(gdb, steps, iex, entry, nx)
+    r = subprocess.run(list(wrap) + argv, capture_output=True, timeout=timeout,
+                       env=dict(env or os.environ, LC_ALL='C.UTF-8'))
+    text = r.stdout.decode('utf-8', 'backslashreplace')
+    return scenario.split_outputs(text, shown), text + r.stderr.decode('utf-8', 'replace')
+
+
+def open_target(target, core=None, pid=None):
+    """The steps that open TARGET's program, then its core or its live process (the
+    sysroot of a chroot target first, as a user of it would set it)."""
+    steps = []
+    if target.sysroot:
+        steps += ['set sysroot ' + target.sysroot,
+                  'set debug-file-directory ' + os.path.join(target.sysroot, 'usr/lib/debug')]
+    else:
+        steps += ['set sysroot target:', 'set debug-file-directory /usr/lib/debug']
+    steps.append('file ' + target.executable)
+    if core:
+        steps.append('core-file ' + core)
+    if pid:
+        # GDB's own attach machinery writes its thread-event breakpoint (test-matrix.md).
+        steps += ['set may-write-memory on', 'attach %d' % pid, 'set may-write-memory off']
+    return steps
+
+
+IDENTITY = Show('printf "%d %d %d\\n", $pyp_id_state, $pyp_id_minor, $pyp_id_variant')
+WHAT = Show('printf "%s\\n", $pyp_id_what')
+
+
+def identity_ok(target, shown):
+    """SHOWN (an IDENTITY's output, GDB's own messages may follow) names TARGET's build."""
+    return shown.startswith('1 %s %d\n' % (target.minor.split('.')[1], VARIANTS.index(target.variant)))
+
+
+def bt_ok(out, truth):
+    return (out.startswith('Traceback (most recent call first):\n') and
+            python_lines(out) == expected_bt(main_thread(truth)['frames']))
+
+
+def fallback_steps():
+    """Identify again as GDB alone does (pyprinter.gdb's fallback), and show the result."""
+    return ['pyp-entry-look', IDENTITY]
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+@pytest.mark.parametrize('target', target_params())
+def test_core_then_live(target, gdb, core_dir):
+    """`file`, `core-file`, py-bt; then `attach` to the scenario running, py-bt; GDB's
+    own identification of each agrees with pyprinter's."""
+    usable(target)
+    s, core, truth = subject(target, core_dir)
+    steps = (open_target(target, core=core) + [IDENTITY, WHAT, Show('py-bt')] + fallback_steps() +
+             ['core-file'] + open_target(target, pid=s.pid) + [IDENTITY, Show('py-bt')] +
+             fallback_steps() + ['detach'])
+    outs, raw = run_session(gdb, steps)
+    ident, what, core_bt, core_look, live_ident, live_bt, live_look = outs
+    name = 'gdb-minimal' if gdb == matrix.GDB_MINIMAL else 'gdb'
+    count(SECTION, target.name, name + ' core', bt_ok(core_bt, truth))
+    count(SECTION, target.name, name + ' live', bt_ok(live_bt, s.truth))
+    assert identity_ok(target, ident) and identity_ok(target, live_ident), raw[-3000:]
+    assert 'CPython %s (%s build)' % (target.version, target.variant) in what, what
+    assert bt_ok(core_bt, truth), raw[-3000:]
+    assert bt_ok(live_bt, s.truth), raw[-3000:]
+    assert identity_ok(target, core_look) and identity_ok(target, live_look), raw[-3000:]
+    assert not SPEW.search(raw), raw[-3000:]
+    assert s.proc.poll() is None
+
+
+def two_targets():
+    """Two usable targets of different CPython minors, on the host's own files."""
+    found = [t for t in matrix.targets() if not t.skip and not t.sysroot]
+    for a in found:
+        for b in found:
+            if a.minor != b.minor and a.flavour == 'release':
+                return a, b
+    pytest.skip('needs two usable CPython minors on the host')
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+def test_twice_and_two_versions(gdb, core_dir):
+    """The entry point sourced twice; one CPython's core, another's, the first again, the
+    entry point sourced once more: py-bt right every time, and a generated script is
+    sourced only when the CPython changes (three times)."""
+    a, b = two_targets()
+    core_a, truth_a = core_of(a, 'sc_calls', core_dir)
+    core_b, truth_b = core_of(b, 'sc_calls', core_dir)
+    steps = (['source ' + ENTRY] + open_target(a, core=core_a) + [Show('py-bt')] +
+             open_target(b, core=core_b) + [Show('py-bt')] +
+             open_target(a, core=core_a) + [Show('py-bt'), 'source ' + ENTRY, Show('py-bt'),
+                                           Show('pyprinter-load'),
+                                           Show('printf "%d\\n", $pyp_entry_loads')])
+    outs, raw = run_session(gdb, steps)
+    bt_a, bt_b, bt_a2, bt_a3, load_line, loads = outs
+    assert bt_ok(bt_a, truth_a) and bt_ok(bt_b, truth_b), raw[-3000:]
+    assert bt_ok(bt_a2, truth_a) and bt_a3 == bt_a2, raw[-3000:]
+    script = os.path.join(matrix.TOP, 'out', a.minor, 'python%s-gdb.gdb' % a.minor)
+    assert re.fullmatch(r'pyprinter: CPython %s \(%s build\) in .*, build-id [0-9a-f]+: loaded %s\n'
+                        % (re.escape(a.version), a.variant, re.escape(script)), load_line), load_line
+    assert loads == '3\n', raw[-3000:]
+    assert not SPEW.search(raw), raw[-3000:]
+
+
+def rendered_entry(tmp_path, decoder, scripts):
+    """pyprinter.gdb rendered as SCons renders it, for another pyprinter or scripts
+    directory (an installation without pyprinter, or without a script for a build)."""
+    with open(ENTRY_TEMPLATE) as f:
+        text = f.read().replace('@decoder@', decoder).replace('@scripts@', scripts)
+    path = tmp_path / 'pyprinter.gdb'
+    path.write_text(text)
+    return str(path)
+
+
+def fallback_targets():
+    """The targets that show each way GDB alone identifies a build: file names (3.8-3.10),
+    Py_Version (3.11, 3.12), the _Py_DebugOffsets cookie (3.13+), a debug build."""
+    wanted = ('pyenv-3.9', 'pyenv-3.12', 'debian-3.11d', 'sid-3.14', 'sid-3.15d')
+    return target_params(lambda t: t.name in wanted)
+
+
+@pytest.mark.parametrize('target', fallback_targets())
+def test_without_pyprinter(target, core_dir, tmp_path):
+    """An installation without pyprinter: GDB identifies the build from its symbols and
+    file names, loads its script, and py-bt prints the truth (gdb-minimal)."""
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    entry = rendered_entry(tmp_path, '', os.path.join(matrix.TOP, 'out'))
+    outs, raw = run_session(matrix.GDB_MINIMAL, open_target(target, core=core) + [IDENTITY, WHAT, Show('py-bt')],
+                            entry=entry)
+    ident, what, bt = outs
+    assert identity_ok(target, ident) and 'found by GDB, not by pyprinter' in what, raw[-3000:]
+    assert bt_ok(bt, truth), raw[-3000:]
+    assert not SPEW.search(raw), raw[-3000:]
+
+
+def notice_lines(text):
+    return [l for l in text.splitlines() if l.startswith('pyprinter:')]
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+def test_not_python(gdb, core_dir):
+    """A program that is not Python, as a file, then a core of it, then the process: one
+    line when GDB first opens it (not again for the same program), one for each py-bt,
+    nothing else."""
+    sleeper = subprocess.Popen(['/bin/sleep', '600'])
+    core = os.path.join(core_dir, 'sleep.core')
+    try:
+        if not os.path.exists(core):
+            subprocess.run([matrix.GDB_FULL, '-q', '-batch', '-nx', '--readnever', '-p', str(sleeper.pid),
+                            '-ex', 'gcore ' + core], capture_output=True, timeout=120)
+        steps = [Show('file /bin/sleep'), Show('core-file ' + core), Show('py-bt'), Show('core-file'),
+                 'set may-write-memory on', Show('attach %d' % sleeper.pid), 'set may-write-memory off',
+                 Show('py-bt'), 'detach']
+        outs, raw = run_session(gdb, steps)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    told = [len(notice_lines(out)) for out in outs[:6]]
+    assert told == [1, 0, 1, 0, 0, 1], raw[-3000:]
+    assert all('/usr/bin/sleep' in l and 'is not CPython' in l for l in notice_lines(raw)), raw[-3000:]
+    assert 'Traceback' not in raw and not SPEW.search(raw), raw[-3000:]
+
+
+def first_usable(names):
+    for t in matrix.targets():
+        if t.name in names and not t.skip:
+            return t
+    pytest.skip('none of %s is usable' % ', '.join(names))
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+def test_no_script_for_the_build(gdb, core_dir, tmp_path):
+    """A CPython this installation has no script for (its scripts directory lacks it):
+    one line naming the build, the directory and that the commands are not loaded, when
+    it is opened and again for py-bt; nothing else. (The JIT compiler of issue 7 will
+    take over here.)"""
+    target = first_usable(('pyenv-3.12', 'debian-3.11', 'sid-3.14'))
+    core, _ = core_of(target, 'sc_calls', core_dir)
+    empty = tmp_path / 'scripts'
+    empty.mkdir()
+    entry = rendered_entry(tmp_path, scenario.DECODER, str(empty))
+    steps = open_target(target)[:-1] + [Show('file ' + target.executable), Show('core-file ' + core),
+                                        Show('py-bt')]
+    outs, raw = run_session(gdb, steps, entry=entry)
+    want = ('pyprinter: CPython %s (%s build) in ' % (target.version, target.variant),
+            ': no GDB script for this build in %s (pyprinter-gen makes them); py-bt and the other '
+            'commands are not loaded' % empty)
+    for out in (outs[0], outs[2]):
+        lines = notice_lines(out)
+        assert len(lines) == 1 and lines[0].startswith(want[0]) and lines[0].endswith(want[1]), raw[-3000:]
+    assert notice_lines(outs[1]) == [], raw[-3000:]
+    assert 'Traceback' not in raw and not SPEW.search(raw), raw[-3000:]
