@@ -126,6 +126,16 @@ def run_gen(*args, cwd=None):
     return r
 
 
+def scons(*args):
+    """Runs scons in the source tree with ARGS (e.g. install PREFIX=... DESTDIR=...), one
+    run at a time across the test workers (two would share its signature database)."""
+    import fcntl
+    with open(os.path.join(TOP, 'out', '.scons-lock'), 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return subprocess.run(['scons', '-Q'] + list(args), cwd=TOP, capture_output=True,
+                              text=True, timeout=900)
+
+
 def usable(target):
     """pytest.skip() with the target's reason when it cannot be used."""
     if target.skip:

@@ -19,6 +19,7 @@ The cores are the suite's (conftest.core_of: taken once per run, shared with the
 tests); each target's scenario also runs once for the module, for the live attaches.
 GDB runs with may-call-functions and may-write-memory off.
 """
+import copy
 import os
 import re
 import shutil
@@ -29,7 +30,7 @@ import pytest
 
 import matrix
 import scenario
-from conftest import core_of, count, target_params, usable
+from conftest import core_of, count, scons, target_params, usable
 from test_gdb_scenarios import GDBS, expected_bt, main_thread, python_lines
 
 ENTRY = os.path.join(matrix.TOP, 'out', 'pyprinter.gdb')
@@ -282,3 +283,130 @@ def test_no_script_for_the_build(gdb, core_dir, tmp_path):
         assert len(lines) == 1 and lines[0].startswith(want[0]) and lines[0].endswith(want[1]), raw[-3000:]
     assert notice_lines(outs[1]) == [], raw[-3000:]
     assert 'Traceback' not in raw and not SPEW.search(raw), raw[-3000:]
+
+
+# ---- installed -------------------------------------------------------------------------
+
+OVERLAY = 'mount -t overlay overlay -o lowerdir=%s/usr:/usr /usr && exec "$@"'
+
+
+@pytest.fixture(scope='module')
+def stage(tmp_path_factory):
+    """A `scons install PREFIX=/usr DESTDIR=STAGE`, as a distribution's package build does."""
+    path = tmp_path_factory.mktemp('stage')
+    r = scons('install', 'PREFIX=/usr', 'DESTDIR=%s' % path)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    return str(path)
+
+
+def installed(stage, argv):
+    """ARGV run in a private mount namespace where STAGE is installed over /usr (an
+    overlay: nothing is written into the real /usr)."""
+    return ['unshare', '-m', 'sh', '-c', OVERLAY % stage, 'sh'] + list(argv)
+
+
+def installed_subject(target, stage):
+    """sc_calls on TARGET, running on the system with STAGE installed (GDB reads a process
+    of another mount namespace through target: paths, and auto-loads nothing for it)."""
+    inside = copy.copy(target)
+    run = target.run_argv
+    inside.run_argv = lambda *args: installed(stage, run(*args))
+    return scenario.Stopped(inside, 'sc_calls', target.name + '-installed')
+
+
+def in_namespace_of(pid, argv):
+    return ['nsenter', '--target', str(pid), '--mount', '--'] + list(argv)
+
+
+def test_install_layout(stage):
+    """Where `scons install` puts things: the programs, the entry point naming the
+    installed pyprinter and scripts, every generated script, the files GDB auto-loads for
+    each CPython program and shared libpython (never a -gdb.py: those are python-gdb.py's),
+    and the man pages."""
+    usr = os.path.join(stage, 'usr')
+    for p in ('bin/pyprinter', 'bin/pyprinter-gen', 'share/man/man1/pyprinter.1',
+              'share/man/man1/pyprinter-gen.1', 'share/pyprinter/pyprinter.gdb'):
+        assert os.path.exists(os.path.join(usr, p)), p
+    with open(os.path.join(usr, 'share/pyprinter/pyprinter.gdb')) as f:
+        entry = f.read()
+    assert "'/usr/bin/pyprinter' gdb-identify --scripts '/usr/share/pyprinter'" in entry
+    assert matrix.TOP not in entry
+    auto = os.path.join(usr, 'share/gdb/auto-load')
+    for minor in sorted(set(t.minor for t in matrix.targets())):
+        for suffix in ('', 'd'):
+            script = os.path.join(usr, 'share/pyprinter', minor, 'python%s%s-gdb.gdb' % (minor, suffix))
+            assert os.path.exists(script), script
+            for objfile in ('usr/bin/python%s%s' % (minor, suffix),
+                            'usr/lib/x86_64-linux-gnu/libpython%s%s.so.1.0' % (minor, suffix)):
+                with open(os.path.join(auto, objfile + '-gdb.gdb')) as f:
+                    assert f.read().rstrip().endswith('\nsource /usr/share/pyprinter/pyprinter.gdb'), objfile
+    assert not [n for _, _, names in os.walk(auto) for n in names if n.endswith('.py')]
+
+
+def installed_targets():
+    """The targets whose program GDB finds auto-load files for on this machine: Debian's."""
+    return target_params(lambda t: t.name in ('debian-3.11', 'debian-3.11d'))
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+@pytest.mark.parametrize('target', installed_targets())
+def test_install_auto_loaded(target, gdb, stage, core_dir):
+    """With the stage installed, `gdb -p PID` and no other word: GDB auto-loads the entry
+    point for /usr/bin/python3.11, and py-bt prints the truth; after `detach`, `core-file`
+    of the same program's core, py-bt again. In the full GDB, Debian's python-gdb.py is
+    auto-loaded too and keeps py-bt; pyprinter's is pyp-bt, and both print the truth."""
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    s = installed_subject(target, stage)
+    try:
+        python_gdb = gdb == matrix.GDB_FULL and target.python_gdb
+        bt = ['py-bt', 'pyp-bt'] if python_gdb else ['py-bt']
+        argv = [gdb, '-q', '-batch', '-nx', '-p', str(s.pid), '-ex', 'set may-call-functions off',
+                '-ex', 'set may-write-memory off', '-ex', 'set pagination off', '-ex', 'set width 0']
+        steps = ['info auto-load'] + bt + ['detach', 'core-file ' + core] + bt
+        for i, step in enumerate(steps):
+            argv += ['-ex', 'echo %s%d\\n' % (scenario.MARK, i), '-ex', step]
+        argv += ['-ex', 'echo %s%d\\n' % (scenario.MARK, len(steps))]
+        r = subprocess.run(in_namespace_of(s.pid, argv), capture_output=True, timeout=300,
+                           env=dict(os.environ, LC_ALL='C.UTF-8'))
+        alive = s.proc.poll() is None
+    finally:
+        s.kill()
+    raw = r.stdout.decode('utf-8', 'backslashreplace') + r.stderr.decode('utf-8', 'replace')
+    outs = scenario.split_outputs(r.stdout.decode('utf-8', 'backslashreplace'), len(steps))
+    assert re.search(r'^Yes +/usr/share/gdb/auto-load%s-gdb\.gdb *$' % re.escape(target.executable),
+                     outs[0], re.M), outs[0]
+    n = len(bt)
+    live, core_bts = outs[1:1 + n], outs[3 + n:]
+    for out in live:
+        assert python_lines(out) == expected_bt(main_thread(s.truth)['frames']), raw[-3000:]
+    for out in core_bts:
+        assert python_lines(out) == expected_bt(main_thread(truth)['frames']), raw[-3000:]
+    if python_gdb:
+        assert re.search(r'^Yes +\S+-gdb\.py *$', outs[0], re.M), outs[0]
+        assert notice_lines(live[0])[-1].startswith('pyprinter: python-gdb.py has py-bt'), live[0]
+    assert alive and 'Undefined command' not in raw, raw[-3000:]
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+def test_install_gdbinit(gdb, stage, tmp_path):
+    """A user's ~/.gdbinit that sources the installed entry point, then `gdb EXE -p PID`:
+    GDB opens the process after the entry point loaded, with no hook to run (a command
+    line's target is no command); py-bt stands in, identifies, loads and prints the truth."""
+    target = first_usable(('pyenv-3.12', 'pyenv-3.11', 'pyenv-3.13'))
+    home = tmp_path / 'home'
+    home.mkdir()
+    (home / '.gdbinit').write_text('source /usr/share/pyprinter/pyprinter.gdb\n')
+    s = installed_subject(target, stage)
+    try:
+        argv = [gdb, '-q', '-batch', target.executable, '-p', str(s.pid), '-ex', 'set may-call-functions off',
+                '-ex', 'set may-write-memory off', '-ex', 'set pagination off', '-ex', 'set width 0',
+                '-ex', 'echo %s0\\n' % scenario.MARK, '-ex', 'py-bt', '-ex', 'echo %s1\\n' % scenario.MARK]
+        r = subprocess.run(in_namespace_of(s.pid, argv), capture_output=True, timeout=300,
+                           env=dict(os.environ, HOME=str(home), LC_ALL='C.UTF-8'))
+    finally:
+        s.kill()
+    raw = r.stdout.decode('utf-8', 'backslashreplace') + r.stderr.decode('utf-8', 'replace')
+    (bt,) = scenario.split_outputs(r.stdout.decode('utf-8', 'backslashreplace'), 1)
+    assert bt_ok(bt, s.truth), raw[-3000:]
+    assert not SPEW.search(raw), raw[-3000:]

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 import matrix
-from conftest import run_gen
+from conftest import run_gen, scons
 
 COMMITTED = os.path.join(matrix.TOP, 'versions', 'tables', 'x86_64-linux-gnu')
 
@@ -164,8 +164,7 @@ def test_help_documents_every_option():
 def test_scons_install_is_relocatable(tmp_path):
     """`scons install` stages a generator that finds its own versions/ beside it."""
     import subprocess
-    r = subprocess.run(['scons', '-Q', 'install', 'PREFIX=/usr', 'DESTDIR=%s' % tmp_path],
-                       cwd=matrix.TOP, capture_output=True, text=True)
+    r = scons('install', 'PREFIX=/usr', 'DESTDIR=%s' % tmp_path)
     assert r.returncode == 0, r.stderr
     gen = tmp_path / 'usr' / 'bin' / 'pyprinter-gen'
     for p in ('usr/share/pyprinter/versions/fields.manifest', 'usr/include/pyprinter/pyp_facts.h',
