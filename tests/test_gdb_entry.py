@@ -6,6 +6,7 @@ prints what the scenario's truth says.
   the entry point: `file` then `core-file` (a core of the scenario), then `attach` (the
   same scenario, still running). pyprinter's identification and GDB's own (the
   fallback without pyprinter) are both checked against the target.
+- `file` then `run` (a shared and a static build).
 - Sourced twice, and two CPythons in turn in one session.
 - The fallback alone (no pyprinter), on builds found by Py_Version, by the
   _Py_DebugOffsets cookie and by file names.
@@ -20,11 +21,12 @@ tests); each target's scenario also runs once for the module, for the live attac
 GDB runs with may-call-functions and may-write-memory off.
 """
 import copy
+import json
 import os
 import re
-import shutil
+import signal
 import subprocess
-import tempfile
+import time
 
 import pytest
 
@@ -158,6 +160,43 @@ def test_core_then_live(target, gdb, core_dir):
     assert identity_ok(target, core_look) and identity_ok(target, live_look), raw[-3000:]
     assert not SPEW.search(raw), raw[-3000:]
     assert s.proc.poll() is None
+
+
+@pytest.mark.parametrize('gdb,name', [pytest.param(matrix.GDB_MINIMAL, 'pyenv-3.12', id='gdb-minimal-pyenv-3.12'),
+                                      pytest.param(matrix.GDB_FULL, 'debian-3.11', id='gdb-debian-3.11')])
+def test_run(gdb, name):
+    """`file`, then `run` the scenario; once it has written its truth it is interrupted
+    (SIGINT, which GDB stops it for) and `run` returns: its hook has loaded the commands,
+    and py-bt prints the truth. A shared build (pyenv) and a static one (Debian)."""
+    target = first_usable((name,))
+    scenario.install_scenarios(target)
+    truth_path = '%s/sc_calls-run-%d.json' % (scenario.RUN_DIR, os.getpid())
+    if os.path.exists(truth_path):
+        os.unlink(truth_path)
+    steps = ['file ' + target.executable, 'set may-write-memory on',
+             'run %s/sc_calls.py' % scenario.RUN_DIR, 'set may-write-memory off', Show('py-bt'), 'kill']
+    argv, shown = session_argv(gdb, steps)
+    env = {'PATH': '/usr/bin:/bin', 'PYP_TRUTH': truth_path, 'LC_ALL': 'C.UTF-8', 'HOME': os.environ['HOME'],
+           'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '123'}
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.time() + 120
+        while not os.path.exists(truth_path) and p.poll() is None and time.time() < deadline:
+            time.sleep(0.05)
+        with open(truth_path) as f:
+            truth = json.load(f)
+        time.sleep(0.2)
+        os.kill(truth['pid'], signal.SIGINT)
+        out, err = p.communicate(timeout=300)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    text = out.decode('utf-8', 'backslashreplace')
+    (bt,) = scenario.split_outputs(text, shown)
+    raw = text + err.decode('utf-8', 'replace')
+    assert bt_ok(bt, truth), raw[-3000:]
+    assert not SPEW.search(raw), raw[-3000:]
 
 
 def two_targets():
