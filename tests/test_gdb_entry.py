@@ -70,23 +70,25 @@ class Show:
         self.command = command
 
 
-# The full GDB of test_core_then_live and test_twice_and_two_versions reads no DWARF, as
-# for a stripped build without its -dbg package: the entry point needs none, and reading
-# it costs more than the rest of the session (sid's 20 MB debug files). gdb-minimal
-# there, and the full GDB of test_run and test_install_*, read it.
+# GDB reads no DWARF in test_core_then_live (either GDB) and in the full GDB of
+# test_twice_and_two_versions, as for a stripped build without its -dbg package: the entry
+# point needs none, and reading it costs more than all the rest of a session (sid's 20 MB
+# debug files, twice). The other tests read it; the other GDB test modules do everywhere.
 NO_DWARF = ['--readnever']
 
 
-def session_argv(gdb, steps, iex=(), entry=ENTRY, nx=True):
+def session_argv(gdb, steps, iex=(), entry=ENTRY, before=()):
     """argv of a batch GDB that sources ENTRY, then runs STEPS (commands; a Show's output
     is kept, after a marker line). Nothing is open when ENTRY is sourced. IEX: more
-    options and settings for before any file is read."""
-    argv = [gdb, '-q', '-batch'] + (['-nx'] if nx else [])
+    options and settings for before any file is read; BEFORE: files sourced before ENTRY."""
+    argv = [gdb, '-q', '-batch', '-nx']
     if gdb == matrix.GDB_FULL:
         # Debian's python-gdb.py for python3.11 would own py-bt (see test_install_*).
         argv += ['-iex', 'set auto-load python-scripts off']
     argv += ['-iex', 'set may-call-functions off', '-iex', 'set may-write-memory off',
              '-iex', 'set pagination off', '-iex', 'set width 0'] + list(iex)
+    for path in before:
+        argv += ['-ex', 'source ' + path]
     if entry:
         argv += ['-ex', 'source ' + entry]
     shown = 0
@@ -99,12 +101,10 @@ def session_argv(gdb, steps, iex=(), entry=ENTRY, nx=True):
     return argv + ['-ex', 'echo %s%d\\n' % (scenario.MARK, shown)], shown
 
 
-def run_session(gdb, steps, iex=(), entry=ENTRY, env=None, wrap=(), nx=True, timeout=300):
-    """([output of each Show], whole text) of a session_argv run; WRAP: a command the GDB
-    runs under (unshare ...)."""
-    argv, shown = session_argv(gdb, steps, iex, entry, nx)
-    r = subprocess.run(list(wrap) + argv, capture_output=True, timeout=timeout,
-                       env=dict(env or os.environ, LC_ALL='C.UTF-8'))
+def run_session(gdb, steps, iex=(), entry=ENTRY, before=()):
+    """([output of each Show], whole text) of a session_argv run."""
+    argv, shown = session_argv(gdb, steps, iex, entry, before)
+    r = subprocess.run(argv, capture_output=True, timeout=300, env=dict(os.environ, LC_ALL='C.UTF-8'))
     text = r.stdout.decode('utf-8', 'backslashreplace')
     return scenario.split_outputs(text, shown), text + r.stderr.decode('utf-8', 'replace')
 
@@ -156,7 +156,7 @@ def test_core_then_live(target, gdb, core_dir):
     steps = (open_target(target, core=core) + [IDENTITY, WHAT, Show('py-bt')] + fallback_steps() +
              ['core-file'] + open_target(target, pid=s.pid) + [IDENTITY, Show('py-bt')] +
              fallback_steps() + ['detach'])
-    outs, raw = run_session(gdb, steps, iex=NO_DWARF if gdb == matrix.GDB_FULL else ())
+    outs, raw = run_session(gdb, steps, iex=NO_DWARF)
     ident, what, core_bt, core_look, live_ident, live_bt, live_look = outs
     name = 'gdb-minimal' if gdb == matrix.GDB_MINIMAL else 'gdb'
     count(SECTION, target.name, name + ' core', bt_ok(core_bt, truth))
@@ -238,6 +238,22 @@ def test_twice_and_two_versions(gdb, core_dir):
     assert re.fullmatch(r'pyprinter: CPython %s \(%s build\) in .*, build-id [0-9a-f]+: loaded %s\n'
                         % (re.escape(a.version), a.variant, re.escape(script)), load_line), load_line
     assert loads == '3\n', raw[-3000:]
+    assert not SPEW.search(raw), raw[-3000:]
+
+
+def test_users_hooks_stay(core_dir, tmp_path):
+    """Post-hooks of the user's own on `file` and `core-file` stay theirs: the entry point
+    defines none there, and py-bt, standing in, loads the commands when first typed."""
+    target = first_usable(('pyenv-3.12', 'debian-3.11', 'sid-3.14'))
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    hooks = tmp_path / 'hooks.gdb'
+    hooks.write_text('define hookpost-file\n  echo mine after file\\n\nend\n'
+                     'define hookpost-core-file\n  echo mine after core-file\\n\nend\n')
+    steps = open_target(target)[:-1] + [Show('file ' + target.executable), Show('core-file ' + core),
+                                        Show('printf "%d\\n", $pyp_entry_loads'), Show('py-bt')]
+    outs, raw = run_session(matrix.GDB_MINIMAL, steps, before=[str(hooks)])
+    assert outs[0].startswith('mine after file\n') and 'mine after core-file\n' in outs[1], raw[-3000:]
+    assert outs[2] == '0\n' and bt_ok(outs[3], truth), raw[-3000:]
     assert not SPEW.search(raw), raw[-3000:]
 
 
