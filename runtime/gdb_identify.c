@@ -83,8 +83,8 @@ static void answer_python(struct pyp_buf *b, const struct pyp_identity *id, cons
     if (id->build_id[0])
         buf_printf(&what, ", build-id %s", id->build_id);
     buf_printf(b, "set $pyp_id_state = %d\nset $pyp_id_hex = 0x%lx\nset $pyp_id_minor = %d\n"
-                  "set $pyp_id_variant = %d\nset $pyp_id_what = ",
-               PYP_ID_PYTHON, id->version_hex, id->minor, variant_code(id->variant));
+                  "set $pyp_id_variant = %d\nset $pyp_id_table = %d\nset $pyp_id_what = ",
+               PYP_ID_PYTHON, id->version_hex, id->minor, variant_code(id->variant), id->has_table);
     put_string(b, buf_str(&what));
     buf_adds(b, "\nset $pyp_id_script = ");
     put_string(b, script);

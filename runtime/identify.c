@@ -72,6 +72,7 @@ void pyp_identify(struct pyp_target *t, struct pyp_identity *id)
         snprintf(id->why, sizeof id->why, "%s: %s", what, err);
     } else {
         found(t, &py, id);
+        id->has_table = rc == PYP_FIND_OK;
     }
     pyp_code_cache_free(&py);
     pyp_python_free(&py);

@@ -20,6 +20,7 @@ struct pyp_identity {
     enum pyp_id_state state;
     unsigned long version_hex;    /* PY_VERSION_HEX; only the minor is sure unless exact */
     bool version_exact;           /* read from the target, not guessed from file names */
+    bool has_table;               /* pyprinter has a layout table for it compiled in */
     int minor;
     char version[32];             /* "3.12.1", "3.15.0b4"; "3.9" when not exact */
     char variant[16];             /* release, debug, freethreaded, tracerefs */

@@ -10,7 +10,8 @@ prints what the scenario's truth says.
 - Sourced twice, and two CPythons in turn in one session.
 - The fallback alone (no pyprinter), on builds found by Py_Version, by the
   _Py_DebugOffsets cookie and by file names.
-- A program that is not Python, and a CPython with no script, get one line each.
+- A program that is not Python, and a CPython with no script, get one line each; a
+  user's own post-hooks stay theirs.
 - `scons install PREFIX=/usr DESTDIR=STAGE`, seen through an overlay of STAGE/usr on /usr
   in a private mount namespace (nothing is written into the real /usr): GDB auto-loads
   it with no configuration at all, beside Debian's python-gdb.py; and a ~/.gdbinit that
@@ -339,8 +340,9 @@ def test_no_script_for_the_build(gdb, core_dir, tmp_path):
                                         Show('py-bt')]
     outs, raw = run_session(gdb, steps, entry=entry)
     want = ('pyprinter: CPython %s (%s build) in ' % (target.version, target.variant),
-            ': no GDB script for this build in %s (pyprinter-gen makes them); py-bt and the other '
-            'commands are not loaded' % empty)
+            ': no GDB script for this build in %s, so py-bt and the other commands are not loaded; '
+            'make one from its headers: pyprinter-gen --cpython %s --variant %s --headers DIR -o %s/%s'
+            % (empty, target.minor, target.variant, empty, target.minor))
     for out in (outs[0], outs[2]):
         lines = notice_lines(out)
         assert len(lines) == 1 and lines[0].startswith(want[0]) and lines[0].endswith(want[1]), raw[-3000:]
