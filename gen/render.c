@@ -133,6 +133,19 @@ static bool string_word(struct render_state *s, const char *spec, FILE *out)
     return true;
 }
 
+/* @zeros:N@: "0, 0, ..., 0", N of them, the elements of an array literal (GDB has no
+ * other way to make an array of N elements). */
+static bool zeros(struct render_state *s, const char *count, FILE *out)
+{
+    char *end;
+    long n = strtol(count, &end, 10);
+    if (*end != '\0' || n < 1 || n > 65536)
+        return failf(s, "cannot read '@zeros:%s@'", count);
+    for (long i = 0; i < n; i++)
+        fputs(i ? ", 0" : "0", out);
+    return true;
+}
+
 /* The text a @NAME@ stands for; false (with ERR) when NAME is unknown or absent. */
 static bool substitution(struct render_state *s, const char *name, FILE *out)
 {
@@ -146,6 +159,8 @@ static bool substitution(struct render_state *s, const char *name, FILE *out)
         fprintf(out, "%d", f->width);
         return true;
     }
+    if (strncmp(name, "zeros:", 6) == 0)
+        return zeros(s, name + 6, out);
     if (strcmp(name, "cpython") == 0)
         fputs(t->cpython, out);
     else if (strcmp(name, "version_hex") == 0)

@@ -5,7 +5,8 @@
  *   @NAME@                 the value of fact NAME (decimal); @cpython@, @version_hex@,
  *                          @minor@, @variant@ name the table itself; @width:NAME@ is a
  *                          bit-field's width; @word:TEXT:K@ / @mask:TEXT:K@ are the Kth
- *                          8 bytes of the C string TEXT (with its NUL) and their mask
+ *                          8 bytes of the C string TEXT (with its NUL) and their mask;
+ *                          @zeros:N@ is "0, 0, ..." (N zeros, an array literal's elements)
  *   #@if COND / #@elif COND / #@else / #@endif
  *                          keep lines by COND: "NAME" (the fact exists), "!NAME", or
  *                          "NAME OP INTEGER" with OP one of == != < <= > >=
