@@ -12,6 +12,8 @@ enum { MAX_NESTING = 16 };
 
 struct render_state {
     const struct layout_table *table;
+    const struct printable *printable;
+    const struct printable_blocks *blocks;
     const char *path;
     int lineno;
     /* One entry per open #@if: is the current branch taken, was any branch taken, and
@@ -146,6 +148,29 @@ static bool zeros(struct render_state *s, const char *count, FILE *out)
     return true;
 }
 
+/* @printable:WHAT@ (render.h). */
+static bool printable_value(struct render_state *s, const char *what, FILE *out)
+{
+    const struct printable_blocks *b = s->blocks;
+    if (strcmp(what, "nblocks") == 0)
+        fprintf(out, "%zu", b->nblocks);
+    else if (strcmp(what, "nbits") == 0)
+        fprintf(out, "%zu", b->nbits);
+    else if (strcmp(what, "blocks") == 0)
+        for (size_t i = 0; i < b->nblocks; i++)
+            fprintf(out, i ? ", %u" : "%u", (unsigned)b->blocks[i]);
+    else if (strcmp(what, "bits") == 0)
+        for (size_t i = 0; i < b->nbits; i++)
+            fprintf(out, i ? ", 0x%llx" : "0x%llx", (unsigned long long)b->bits[i]);
+    else if (strcmp(what, "unicode") == 0)
+        fputs(s->printable->unicode, out);
+    else if (strcmp(what, "cpython") == 0)
+        fputs(s->printable->cpython, out);
+    else
+        return failf(s, "unknown '@printable:%s@'", what);
+    return true;
+}
+
 /* The text a @NAME@ stands for; false (with ERR) when NAME is unknown or absent. */
 static bool substitution(struct render_state *s, const char *name, FILE *out)
 {
@@ -161,6 +186,8 @@ static bool substitution(struct render_state *s, const char *name, FILE *out)
     }
     if (strncmp(name, "zeros:", 6) == 0)
         return zeros(s, name + 6, out);
+    if (strncmp(name, "printable:", 10) == 0)
+        return printable_value(s, name + 10, out);
     if (strcmp(name, "cpython") == 0)
         fputs(t->cpython, out);
     else if (strcmp(name, "version_hex") == 0)
@@ -208,7 +235,8 @@ static bool emit_line(struct render_state *s, const char *line, FILE *out)
     return true;
 }
 
-static bool render_file(const struct layout_table *t, const char *path, FILE *out, char *err,
+static bool render_file(const struct layout_table *t, const struct printable *p,
+                        const struct printable_blocks *b, const char *path, FILE *out, char *err,
                         size_t err_size)
 {
     FILE *in = fopen(path, "r");
@@ -216,7 +244,8 @@ static bool render_file(const struct layout_table *t, const char *path, FILE *ou
         snprintf(err, err_size, "cannot read template %s", path);
         return false;
     }
-    struct render_state s = { .table = t, .path = path, .err = err, .err_size = err_size };
+    struct render_state s = { .table = t, .printable = p, .blocks = b, .path = path, .err = err,
+                              .err_size = err_size };
     char line[4096];
     bool ok = true;
     while (ok && fgets(line, sizeof line, in)) {
@@ -239,8 +268,8 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-bool render_gdb_script(const struct layout_table *t, const char *templates_dir, FILE *out,
-                       char *err, size_t err_size)
+bool render_gdb_script(const struct layout_table *t, const struct printable *p,
+                       const char *templates_dir, FILE *out, char *err, size_t err_size)
 {
     DIR *d = opendir(templates_dir);
     if (!d) {
@@ -262,11 +291,14 @@ bool render_gdb_script(const struct layout_table *t, const char *templates_dir, 
     bool ok = count > 0;
     if (!ok)
         snprintf(err, err_size, "no *.gdb.in templates in %s", templates_dir);
+    struct printable_blocks blocks;
+    printable_blocks(p, &blocks);
     for (size_t i = 0; ok && i < count; i++) {
         char *path = xasprintf("%s/%s", templates_dir, names[i]);
-        ok = render_file(t, path, out, err, err_size);
+        ok = render_file(t, p, &blocks, path, out, err, err_size);
         free(path);
     }
+    printable_blocks_free(&blocks);
     for (size_t i = 0; i < count; i++)
         free(names[i]);
     free(names);

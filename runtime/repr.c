@@ -179,6 +179,7 @@ static void start(struct repr_ctx *c, struct pyp_python *py, struct pyp_buf *out
 {
     memset(c, 0, sizeof *c);
     c->py = py;
+    c->printable = pyp_printable_for(py->version_hex ? py->version_hex : py->table.base->version_hex);
     rout_init(&c->out, out, PYP_REPR_LIMIT);
 }
 

@@ -43,6 +43,7 @@ struct repr_obj {
 
 struct repr_ctx {
     struct pyp_python *py;
+    const struct pyp_printable *printable;   /* str.isprintable() of the target */
     struct pyp_repr_out out;
     int depth;                /* of the object being printed */
     /* active[d], d < depth: the container being printed at depth d (a frame printer
