@@ -11,7 +11,10 @@ function:  `truth.record(); time.sleep(3600)`. record() writes JSON to $PYP_TRUT
   with each variable's kind ('kinds') and the code's qualified name (3.11+);
 - values: [address, expected repr] pairs for `py-repr`.
 Expected reprs follow python-gdb.py's rules, except where pyprinter documents that it
-prints what Python prints instead (floats, str escaping, one-argument exceptions).
+prints what Python prints instead (floats, ints of any size, str escaping, nesting of any
+depth, one-argument exceptions). Ints are written with every digit, past
+sys.get_int_max_str_digits() where repr() itself would refuse them (pyprinter shows them
+all the same: see README.md, "Divergences").
 Runs unchanged on CPython 3.8 - 3.15.
 """
 import ctypes
@@ -110,11 +113,28 @@ def _repr(obj, active):
     return '<%s at remote 0x%x>' % (_tp_name(t), id(obj))
 
 
+def cut(text):
+    """TEXT as a repr limited to LIMIT characters prints it."""
+    if len(text) > LIMIT:
+        text = text[:LIMIT] + '...(truncated)'
+    return text
+
+
 def expected(obj):
-    r = _repr(obj, frozenset())
-    if len(r) > LIMIT:
-        r = r[:LIMIT] + '...(truncated)'
-    return r
+    return cut(_repr(obj, frozenset()))
+
+
+def python_repr(obj):
+    """Python's own repr() of OBJ, cut at the limit, ints with every digit."""
+    return cut(repr(obj))
+
+
+def unlimited_ints():
+    """Lets repr() write ints of any size (Python 3.11+ and the 3.8-3.10 security
+    releases refuse more than 4,300 digits by default) and deep values (recursion)."""
+    if hasattr(sys, 'set_int_max_str_digits'):
+        sys.set_int_max_str_digits(0)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 
 
 def _frame_locals(frame):
@@ -179,6 +199,7 @@ def _stack(frame):
 
 def record():
     """Writes the truth of every thread (the caller's frame is the newest of its thread)."""
+    unlimited_ints()
     current = threading.get_ident()
     threads = []
     for ident, frame in sys._current_frames().items():
