@@ -63,8 +63,22 @@ def _instance(obj, active):
         return '<%s at remote 0x%x>' % (name, id(obj))
     if not d and V < (3, 11):
         return '<%s at remote 0x%x>' % (name, id(obj))
-    attrs = ', '.join('%s=%s' % (k, _repr(v, active)) for k, v in d.items())
+    attrs = _join(['%s=%s' % (k, _repr(v, active)) for k, v in d.items()])
     return '<%s(%s) at remote 0x%x>' % (name, attrs, id(obj))
+
+
+def _join(parts):
+    return ', '.join(parts)
+
+
+def _join_reprs(items, active):
+    """The reprs of ITEMS joined. A plain loop: nesting hundreds deep recurses through
+    Python calls only (a generator inside join() recurses through C, which debug builds
+    limit to a few hundred levels)."""
+    parts = []
+    for x in items:
+        parts.append(_repr(x, active))
+    return _join(parts)
 
 
 def _repr(obj, active):
@@ -84,7 +98,7 @@ def _repr(obj, active):
     if t.__name__ in ('set', 'frozenset') and t in (set, frozenset):
         if not obj:
             return '%s()' % t.__name__
-        body = '{%s}' % ', '.join(_repr(x, active) for x in obj)
+        body = '{%s}' % _join_reprs(obj, active)
         return body if t is set else 'frozenset(%s)' % body
     if t.__name__ == 'builtin_function_or_method':
         self = obj.__self__
@@ -102,14 +116,16 @@ def _repr(obj, active):
     if isinstance(obj, tuple):
         if len(obj) == 1:
             return '(%s,)' % _repr(obj[0], active)
-        return '(%s)' % ', '.join(_repr(x, active) for x in obj)
+        return '(%s)' % _join_reprs(obj, active)
     if isinstance(obj, list):
-        return '[%s]' % ', '.join(_repr(x, active) for x in obj)
+        return '[%s]' % _join_reprs(obj, active)
     if isinstance(obj, dict):
-        return '{%s}' % ', '.join('%s: %s' % (_repr(k, active), _repr(v, active))
-                                  for k, v in obj.items())
+        parts = []
+        for k, v in obj.items():
+            parts.append('%s: %s' % (_repr(k, active), _repr(v, active)))
+        return '{%s}' % _join(parts)
     if isinstance(obj, BaseException):
-        return '%s(%s)' % (_tp_name(t), ', '.join(_repr(a, active) for a in obj.args))
+        return '%s(%s)' % (_tp_name(t), _join_reprs(obj.args, active))
     return '<%s at remote 0x%x>' % (_tp_name(t), id(obj))
 
 
