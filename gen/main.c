@@ -68,6 +68,8 @@ static const char usage[] =
     "                      the one installed with the headers, else the committed ranges\n"
     "                      in versions/printable/\n"
     "  --templates DIR     the GDB script templates (default: templates/ beside versions/)\n"
+    "  --decoder PATH      the pyprinter the GDB script hands py-bt and py-bt-full to (default:\n"
+    "                      pyprinter beside this program; '' for none: the script alone)\n"
     "  --versions DIR      the versions/ directory (default: $PYPRINTER_VERSIONS, else\n"
     "                      ../share/pyprinter/versions beside this program, else\n"
     "                      " PYP_VERSIONS_DIR ")\n"
@@ -87,6 +89,7 @@ struct options {
     const char *templates;
     const char *python;
     const char *printable;
+    const char *decoder;      /* NULL: pyprinter beside this program, if there is one */
     const char *defines[32];
     size_t define_count;
     bool list;
@@ -147,6 +150,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         { "registry", required_argument, NULL, 'R' },
         { "python", required_argument, NULL, 'P' },
         { "printable", required_argument, NULL, 'W' },
+        { "decoder", required_argument, NULL, 'E' },
         { NULL, 0, NULL, 0 },
     };
     const char *env = getenv("PYPRINTER_VERSIONS");
@@ -179,6 +183,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'T': o->templates = optarg; break;
         case 'P': o->python = optarg; break;
         case 'W': o->printable = optarg; break;
+        case 'E': o->decoder = optarg; break;
         case 'D':
             if (o->define_count == sizeof o->defines / sizeof o->defines[0])
                 return fail(2, "%s", "too many --define options");
@@ -421,9 +426,36 @@ static char *script_path(const char *dir, const struct layout_table *t)
     return xasprintf("%s/python3.%d%s-gdb.gdb", dir, t->minor, suffix);
 }
 
+/* The pyprinter the script hands work to: --decoder, else the one beside this program;
+ * "" for none (or a path the script's shell command could not quote). */
+static char *decoder_path(const struct options *o)
+{
+    char exe[4096];
+    ssize_t n = o->decoder ? -1 : readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *path = xstrdup(o->decoder ? o->decoder : "");
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char *beside = xasprintf("%s/pyprinter", exe);
+            if (access(beside, X_OK) == 0) {
+                free(path);
+                path = beside;
+            } else {
+                free(beside);
+            }
+        }
+    }
+    if (strpbrk(path, "'\"\\\n%"))
+        path[0] = '\0';
+    return path;
+}
+
 static bool write_script(const struct options *o, const struct layout_table *t,
                          const struct printable *pr, const char *path)
 {
+    char *decoder = decoder_path(o);
     char *templates = o->templates ? xstrdup(o->templates) : xasprintf("%s/../templates", o->versions);
     struct outfile out;
     outfile_open(&out, path);
@@ -432,7 +464,7 @@ static bool write_script(const struct options *o, const struct layout_table *t,
     if (out.f == NULL) {
         outfile_abandon(&out);
         fail(1, "cannot write %s", path);
-    } else if (!render_gdb_script(t, pr, templates, out.f, err, sizeof err)) {
+    } else if (!render_gdb_script(t, pr, templates, decoder, out.f, err, sizeof err)) {
         outfile_abandon(&out);
         fail(1, "%s", err);
     } else if (!outfile_commit(&out)) {
@@ -440,6 +472,7 @@ static bool write_script(const struct options *o, const struct layout_table *t,
     } else {
         ok = true;
     }
+    free(decoder);
     free(templates);
     return ok;
 }

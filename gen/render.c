@@ -14,6 +14,7 @@ struct render_state {
     const struct layout_table *table;
     const struct printable *printable;
     const struct printable_blocks *blocks;
+    const char *decoder;
     const char *path;
     int lineno;
     /* One entry per open #@if: is the current branch taken, was any branch taken, and
@@ -196,6 +197,8 @@ static bool substitution(struct render_state *s, const char *name, FILE *out)
         fprintf(out, "3.%d", t->minor);
     else if (strcmp(name, "variant") == 0)
         fputs(t->variant, out);
+    else if (strcmp(name, "decoder") == 0)
+        fputs(s->decoder, out);
     else {
         const struct fact *f = table_find(t, name);
         if (!f)
@@ -236,16 +239,16 @@ static bool emit_line(struct render_state *s, const char *line, FILE *out)
 }
 
 static bool render_file(const struct layout_table *t, const struct printable *p,
-                        const struct printable_blocks *b, const char *path, FILE *out, char *err,
-                        size_t err_size)
+                        const struct printable_blocks *b, const char *decoder, const char *path,
+                        FILE *out, char *err, size_t err_size)
 {
     FILE *in = fopen(path, "r");
     if (!in) {
         snprintf(err, err_size, "cannot read template %s", path);
         return false;
     }
-    struct render_state s = { .table = t, .printable = p, .blocks = b, .path = path, .err = err,
-                              .err_size = err_size };
+    struct render_state s = { .table = t, .printable = p, .blocks = b, .decoder = decoder,
+                              .path = path, .err = err, .err_size = err_size };
     char line[4096];
     bool ok = true;
     while (ok && fgets(line, sizeof line, in)) {
@@ -269,7 +272,8 @@ static int compare_names(const void *a, const void *b)
 }
 
 bool render_gdb_script(const struct layout_table *t, const struct printable *p,
-                       const char *templates_dir, FILE *out, char *err, size_t err_size)
+                       const char *templates_dir, const char *decoder, FILE *out, char *err,
+                       size_t err_size)
 {
     DIR *d = opendir(templates_dir);
     if (!d) {
@@ -295,7 +299,7 @@ bool render_gdb_script(const struct layout_table *t, const struct printable *p,
     printable_blocks(p, &blocks);
     for (size_t i = 0; ok && i < count; i++) {
         char *path = xasprintf("%s/%s", templates_dir, names[i]);
-        ok = render_file(t, p, &blocks, path, out, err, err_size);
+        ok = render_file(t, p, &blocks, decoder ? decoder : "", path, out, err, err_size);
         free(path);
     }
     printable_blocks_free(&blocks);

@@ -3,7 +3,8 @@
  *
  * Template language, kept tiny so the output reads like hand-written GDB script:
  *   @NAME@                 the value of fact NAME (decimal); @cpython@, @version_hex@,
- *                          @minor@, @variant@ name the table itself; @width:NAME@ is a
+ *                          @minor@, @variant@ name the table itself; @decoder@ is the
+ *                          path of the pyprinter the script hands work to ("" for none); @width:NAME@ is a
  *                          bit-field's width; @word:TEXT:K@ / @mask:TEXT:K@ are the Kth
  *                          8 bytes of the C string TEXT (with its NUL) and their mask;
  *                          @zeros:N@ is "0, 0, ..." (N zeros, an array literal's elements);
@@ -25,8 +26,10 @@
 #include "table.h"
 
 /* Renders every .gdb.in file of TEMPLATES_DIR, in name order, to OUT, with the
- * printable ranges P. */
+ * printable ranges P. DECODER: the pyprinter program the script hands py-bt and
+ * py-bt-full to, NULL for none. */
 bool render_gdb_script(const struct layout_table *t, const struct printable *p,
-                       const char *templates_dir, FILE *out, char *err, size_t err_size);
+                       const char *templates_dir, const char *decoder, FILE *out, char *err,
+                       size_t err_size);
 
 #endif

@@ -3,6 +3,7 @@
  *   pyprinter bt [--locals] [--native] [--json] [--nonblocking] PID
  *   pyprinter bt [--locals] [--native] [--json] [--sysroot DIR] CORE [EXE]
  *   pyprinter repr PID|CORE [EXE] ADDRESS...
+ *   pyprinter gdb                    (the GDB script's fast path: gdb_handoff.h)
  *
  * Exit status: see usage[] (and README.md). */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "buf.h"
 #include "code.h"
 #include "decode.h"
+#include "gdb_handoff.h"
 #include "output.h"
 #include "python.h"
 #include "repr.h"
@@ -32,6 +34,8 @@ static const char usage[] =
     "       pyprinter bt [options] CORE [EXE]     the same from a core file\n"
     "       pyprinter repr [options] PID|CORE [EXE] ADDRESS...\n"
     "                                             the repr of the PyObject * at each ADDRESS\n"
+    "       pyprinter gdb                         used by the GDB script (py-bt, py-bt-full):\n"
+    "                                             reads GDB's request on standard input\n"
     "\n"
     "Reads a CPython 3.8-3.15 process or core directly (no GDB, no Python, no DWARF needed:\n"
     "stripped distribution builds work) and prints each thread with its OS thread id, its\n"
@@ -240,6 +244,8 @@ static int run_repr(const struct options *o, struct pyp_target *t, struct pyp_py
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "gdb") == 0)
+        return pyp_gdb_handoff(stdin, stdout);
     struct options o;
     int rc = parse(argc, argv, &o);
     if (rc != 0)

@@ -191,6 +191,15 @@ void pyp_repr(struct pyp_python *py, uint64_t obj, struct pyp_buf *out)
     finish(&c);
 }
 
+bool pyp_repr_frame(struct pyp_python *py, uint64_t frame, uint64_t code, struct pyp_buf *out)
+{
+    struct repr_ctx c;
+    start(&c, py, out);
+    bool ok = repr_python_frame(&c, frame, code);
+    finish(&c);
+    return ok;
+}
+
 void pyp_repr_slot(struct pyp_python *py, uint64_t bits, struct pyp_buf *out)
 {
     /* As py-locals (pyp-repr-slot-value). */

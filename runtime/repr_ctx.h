@@ -106,6 +106,9 @@ bool repr_method_wrapper(struct repr_ctx *c, const struct repr_obj *o);
 bool repr_instance(struct repr_ctx *c, const struct repr_obj *o);
 
 /* repr_frame.c */
+/* "Frame 0x..., for file F, line L, in NAME (locals)" for the frame FRAME running CODE
+ * (a PyFrameObject * before 3.11, a _PyInterpreterFrame * since). */
+bool repr_python_frame(struct repr_ctx *c, uint64_t frame, uint64_t code);
 bool repr_frame_object(struct repr_ctx *c, const struct repr_obj *o);
 
 #endif

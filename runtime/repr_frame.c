@@ -78,7 +78,7 @@ static void put_locals(struct repr_ctx *c, uint64_t frame, uint64_t code)
         repr_step_failed(c, rout_mark(&c->out));
 }
 
-static bool repr_frame(struct repr_ctx *c, uint64_t frame, uint64_t code)
+bool repr_python_frame(struct repr_ctx *c, uint64_t frame, uint64_t code)
 {
     const struct pyp_table *t = &c->py->table;
     c->active[c->depth] = frame;
@@ -110,5 +110,5 @@ bool repr_frame_object(struct repr_ctx *c, const struct repr_obj *o)
         return false;
     if (!pyp_frame_code(c->py, frame, &code))
         return repr_generic(c, o);
-    return repr_frame(c, frame, code);
+    return repr_python_frame(c, frame, code);
 }

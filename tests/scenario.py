@@ -5,9 +5,11 @@ C function; the harness takes one core of it with `gcore` and kills it. Every co
 every engine then runs on that core. The scenario files are copied to the same absolute
 path on the host and inside the sid chroot, so that source lines read on the host match.
 """
+import difflib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -43,7 +45,8 @@ def _unlimited_core():
 class Stopped:
     """A scenario process, running until its truth is written."""
 
-    def __init__(self, target, scenario, tag, workdir=None):
+    def __init__(self, target, scenario, tag, workdir=None, settings=None):
+        """SETTINGS: more environment variables for the scenario (PYP_*)."""
         install_scenarios(target)
         self.target = target
         self.truth_path = '%s/%s-%s-%d.json' % (RUN_DIR, scenario, tag, os.getpid())
@@ -52,6 +55,7 @@ class Stopped:
             os.unlink(host_truth)
         env = {'PATH': '/usr/bin:/bin', 'PYP_TRUTH': self.truth_path, 'LC_ALL': 'C.UTF-8',
                'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '123'}
+        env.update(settings or {})
         script = '%s/%s.py' % (RUN_DIR, scenario)
         argv = target.run_argv(script)
         if workdir:
@@ -111,11 +115,12 @@ class Stopped:
         self.proc.wait()
 
 
-def take_core(target, scenario, dest_dir):
-    """(core path, truth) of SCENARIO on TARGET."""
+def take_core(target, scenario, dest_dir, settings=None):
+    """(core path, truth) of SCENARIO on TARGET (run with SETTINGS, see Stopped)."""
     os.makedirs(dest_dir, exist_ok=True)
-    core = os.path.join(dest_dir, '%s-%s.core' % (target.name, scenario))
-    s = Stopped(target, scenario, target.name)
+    suffix = ''.join('-%s' % v for _, v in sorted((settings or {}).items()))
+    core = os.path.join(dest_dir, '%s-%s%s.core' % (target.name, scenario, suffix))
+    s = Stopped(target, scenario, target.name + suffix, settings=settings)
     try:
         s.gcore(core)
     finally:
@@ -150,6 +155,10 @@ def take_kernel_core(target, scenario, dest_dir):
     return core, s.truth
 
 
+# The pyprinter our scripts hand py-bt and py-bt-full to, in the tests: the ASan build.
+DECODER = os.path.join(OUT, 'asan', 'bin', 'pyprinter')
+
+
 def our_script(target):
     """The GDB script generated for exactly this target's CPython (its own headers, so the
     patch release matches too), as a packager would generate it."""
@@ -158,7 +167,7 @@ def our_script(target):
         dest = os.path.join(OUT, 'matrix', target.name)
         subprocess.run([os.path.join(OUT, 'bin', 'pyprinter-gen'), '--cpython', target.minor,
                         '--variant', target.variant, '--headers', target.include_dir, '-q',
-                        '-o', dest], check=True)
+                        '--decoder', DECODER, '-o', dest], check=True)
         _scripts[target.name] = os.path.join(dest, 'python%s%s-gdb.gdb' % (target.minor, suffix))
     return _scripts[target.name]
 
@@ -166,14 +175,40 @@ def our_script(target):
 SAFE = ['-iex', 'set may-call-functions off', '-iex', 'set may-write-memory off',
         '-iex', 'set pagination off', '-iex', 'set width 0']
 MARK = '@@pyp-cmd '
+HANDOFF_COUNT = '@@pyp-handoffs '
+# Commands the script may hand to pyprinter (36-handoff): the tests run each of them on
+# both paths in the same GDB, the script alone first, and require the same output.
+HANDED_OFF = re.compile(r'(^|\s)(pyp?-bt(-full)?|py-repr)(\s|$)')
 
 
-def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=()):
+def is_ours(scripts):
+    return any(s.endswith('-gdb.gdb') for s in scripts)
+
+
+def command_args(commands, scripts):
+    """-ex arguments running COMMANDS, each output preceded by a marker line; with our
+    script, the hand-off commands also run with the script alone (marker "N-script")."""
+    argv = []
+    both = is_ours(scripts)
+    for i, c in enumerate(commands):
+        if both and HANDED_OFF.search(c):
+            argv += ['-ex', 'set $pyp_decoder = 0', '-ex', 'echo %s%d-script\\n' % (MARK, i),
+                     '-ex', c, '-ex', 'set $pyp_decoder = 1']
+        argv += ['-ex', 'echo %s%d\\n' % (MARK, i), '-ex', c]
+    argv += ['-ex', 'echo %s%d\\n' % (MARK, len(commands))]
+    if both:
+        argv += ['-ex', 'printf "%s%%d\\n", $pyp_ho_count' % HANDOFF_COUNT]
+    return argv
+
+
+def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(), iex=()):
     """argv of a batch GDB that runs COMMANDS (after sourcing SCRIPTS) on a core or a live
-    pid, each command's output preceded by a marker line (see split_outputs)."""
+    pid, each command's output preceded by a marker line (see split_outputs). IEX: more
+    settings for before the files are read (e.g. auto-loading)."""
     # On a live process the settings come after the attach: GDB's own attach machinery
     # (thread-event breakpoints) writes memory; our commands run with both settings off.
-    argv = [gdb, '-q', '-batch', '-nx'] + (SAFE if core else []) + target.gdb_iex() + [target.executable]
+    argv = [gdb, '-q', '-batch', '-nx'] + (SAFE if core else []) + target.gdb_iex() + list(iex)
+    argv.append(target.executable)
     if core:
         argv.append(core)
     else:
@@ -181,32 +216,53 @@ def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scri
         argv += [a if a != '-iex' else '-ex' for a in SAFE]
     for s in scripts:
         argv += ['-ex', 'source ' + s]
-    for i, c in enumerate(commands):
-        argv += ['-ex', 'echo %s%d\\n' % (MARK, i), '-ex', c]
-    argv += ['-ex', 'echo %s%d\\n' % (MARK, len(commands))]
-    return argv
+    return argv + command_args(commands, scripts)
 
 
-def split_outputs(text, count):
-    """The output of each of COUNT commands, from the text of a gdb_argv run."""
+def _parts(text):
     parts = {}
     current = None
     for line in text.splitlines(keepends=True):
         if line.startswith(MARK):
-            current = int(line[len(MARK):])
+            current = line[len(MARK):].strip()
             parts[current] = ''
+        elif line.startswith(HANDOFF_COUNT):
+            current = None
         elif current is not None:
             parts[current] += line
-    return [parts.get(i, '') for i in range(count)]
+    return parts
+
+
+def split_outputs(text, count):
+    """The output of each of COUNT commands, from the text of a gdb_argv run. A command
+    run on both paths must have printed the same on each (AssertionError otherwise)."""
+    parts = _parts(text)
+    for key, script_out in parts.items():
+        if key.endswith('-script'):
+            handed = parts.get(key[:-len('-script')], '')
+            # GDB warns about a thread's registers once, on the first run that reads them.
+            script_out = ''.join(l for l in script_out.splitlines(True) if not l.startswith('warning: '))
+            handed = ''.join(l for l in handed.splitlines(True) if not l.startswith('warning: '))
+            assert handed == script_out, (
+                'command %s printed differently through pyprinter and by the script alone:\n%s'
+                % (key[:-len('-script')], ''.join(difflib.unified_diff(
+                    script_out.splitlines(True), handed.splitlines(True), 'script', 'pyprinter'))))
+    return [parts.get(str(i), '') for i in range(count)]
+
+
+def handoffs(text):
+    """How many commands our script handed to pyprinter in a gdb_argv run (None: unknown)."""
+    m = re.search('^' + HANDOFF_COUNT + r'(\d+)$', text, re.M)
+    return int(m.group(1)) if m else None
 
 
 def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(),
-            timeout=600, stdout='pipe'):
+            timeout=600, stdout='pipe', iex=()):
     """Runs COMMANDS (after sourcing SCRIPTS) on a core or a live pid. Returns
     ([output of each command], whole text). STDOUT says where GDB writes, as a user
     would collect it: 'pipe', 'file' (batch output redirected to a file) or 'pty' (a
     terminal: GDB's output as seen on screen)."""
-    argv = gdb_argv(target, commands, core, pid, gdb, scripts)
+    argv = gdb_argv(target, commands, core, pid, gdb, scripts, iex)
     env = dict(os.environ, LC_ALL='C.UTF-8')
     if stdout == 'pty':
         text, err = _run_on_pty(argv, env, timeout)
@@ -296,11 +352,53 @@ def run_gdb_remote(target, commands, pid, how, gdb=matrix.GDB_MINIMAL, scripts=(
         argv += ['-ex', 'set may-call-functions off', '-ex', 'set may-write-memory off']
         for s in scripts:
             argv += ['-ex', 'source ' + s]
-        for i, c in enumerate(commands):
-            argv += ['-ex', 'echo %s%d\\n' % (MARK, i), '-ex', c]
-        argv += ['-ex', 'echo %s%d\\n' % (MARK, len(commands))]
+        argv += command_args(commands, scripts)
         r = subprocess.run(argv, capture_output=True, timeout=timeout, env=dict(os.environ, LC_ALL='C.UTF-8'))
     finally:
         server.close()
+    text = r.stdout.decode('utf-8', 'backslashreplace')
+    return split_outputs(text, len(commands)), text + r.stderr.decode('utf-8', 'replace')
+
+
+def chroot_dir(target):
+    """(host path, path inside) of this test process's directory in TARGET's chroot."""
+    inside = '/tmp/pyprinter-gdb-%d' % os.getpid()
+    host = os.path.join(target.sysroot, inside.lstrip('/'))
+    os.makedirs(host, exist_ok=True)
+    return host, inside
+
+
+def chroot_file(target, path, name=None):
+    """PATH put into TARGET's chroot (a hard link where it can be); the path seen inside."""
+    host, inside = chroot_dir(target)
+    name = name or os.path.basename(path)
+    dest = os.path.join(host, name)
+    if os.path.lexists(dest):
+        os.unlink(dest)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    try:
+        os.link(path, dest)
+    except OSError:
+        shutil.copy(path, dest)
+    return inside + '/' + name
+
+
+def run_chroot_gdb(target, commands, core, iex=(), timeout=600):
+    """Runs COMMANDS in the chroot's own GDB (sid's, with Python) on CORE of chroot target
+    TARGET, as a user of that system would: GDB sees the chroot as its whole machine (paths
+    in COMMANDS are paths inside). The core is linked in for the run. Returns
+    ([output of each command], whole text)."""
+    root = target.sysroot
+    core_inside = chroot_file(target, core)
+    argv = ['/usr/sbin/chroot', root, matrix.SID_GDB, '-q', '-batch', '-nx'] + SAFE + list(iex)
+    argv += ['/' + os.path.relpath(target.executable, root), core_inside]
+    for i, c in enumerate(commands):
+        argv += ['-ex', 'echo %s%d\\n' % (MARK, i), '-ex', c]
+    argv += ['-ex', 'echo %s%d\\n' % (MARK, len(commands))]
+    env = {'PATH': '/usr/bin:/bin', 'HOME': '/root', 'LC_ALL': 'C.UTF-8'}
+    try:
+        r = subprocess.run(argv, capture_output=True, timeout=timeout, env=env)
+    finally:
+        os.unlink(os.path.join(root, core_inside.lstrip('/')))
     text = r.stdout.decode('utf-8', 'backslashreplace')
     return split_outputs(text, len(commands)), text + r.stderr.decode('utf-8', 'replace')

@@ -1,6 +1,7 @@
 """Every command of the GDB script documents itself (`help`), with python-gdb.py's own
-first line where python-gdb.py has the command; loading the script asks no question and
-defines the py-* names only in a GDB without Python."""
+first line where python-gdb.py has the command, under both its names (py-* and pyp-*) in
+gdb-minimal and in the full GDB; the help says whose command it is and its other name.
+(Which names are ours beside python-gdb.py: test_gdb_names.)"""
 import subprocess
 
 import pytest
@@ -19,18 +20,25 @@ FIRST_LINES = {
 }
 
 
-def help_of(gdb, script, command):
-    r = subprocess.run([gdb, '-q', '-batch', '-nx', '-x', script, '-ex', 'help ' + command],
-                       capture_output=True, text=True, timeout=60)
-    return r.stdout + r.stderr
+def helps_of(gdb, script, commands):
+    """The help text of each of COMMANDS, from one GDB run."""
+    argv = [gdb, '-q', '-batch', '-nx', '-x', script]
+    for i, c in enumerate(commands):
+        argv += ['-ex', 'echo %s%d\\n' % (scenario.MARK, i), '-ex', 'help ' + c]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    return scenario.split_outputs(r.stdout, len(commands)), r.stdout + r.stderr
 
 
 @pytest.mark.parametrize('minor', ['3.8', '3.11', '3.14'])
 def test_help_in_gdb_minimal_and_full_gdb(minor):
     script = '%s/%s/python%s-gdb.gdb' % (scenario.OUT, minor, minor)
-    for name, first in FIRST_LINES.items():
-        assert help_of(matrix.GDB_MINIMAL, script, 'py-' + name).startswith(first)
-        assert help_of(matrix.GDB_FULL, script, 'pyp-' + name).startswith(first)
-    assert help_of(matrix.GDB_MINIMAL, script, 'py-repr').startswith('Print the Python object at EXPR')
-    # The full GDB keeps the py-* names for python-gdb.py.
-    assert 'Undefined command: "py-bt"' in help_of(matrix.GDB_FULL, script, 'py-bt')
+    names = list(FIRST_LINES)
+    commands = ['py-' + n for n in names] + ['pyp-' + n for n in names] + ['py-repr']
+    for gdb in (matrix.GDB_MINIMAL, matrix.GDB_FULL):
+        outs, raw = helps_of(gdb, script, commands)
+        for i, name in enumerate(names):
+            py, pyp = outs[i], outs[len(names) + i]
+            assert py.startswith(FIRST_LINES[name] + '\n') and pyp.startswith(FIRST_LINES[name] + '\n'), raw
+            assert "pyprinter's py-%s (also named pyp-%s)" % (name, name) in py, py
+            assert "pyprinter's py-%s, under a name that is always pyprinter's" % name in pyp, pyp
+        assert outs[-1].startswith('Print the Python object at EXPR'), raw

@@ -9,7 +9,7 @@ import pytest
 import gdb_threads
 import scenario
 from conftest import target_params, usable
-from test_gdb_scenarios import GDBS, commands_prefix, expected_bt, python_lines
+from test_gdb_scenarios import GDBS, commands_prefix, expected_bt, handed_off_threads, python_lines
 
 
 @pytest.mark.parametrize('gdb', GDBS)
@@ -27,6 +27,8 @@ def test_attach_thread_apply_all(target, gdb):
     bad = gdb_threads.problems(out, s.truth, python_lines, expected_bt)
     assert not bad, '\n'.join(bad) + '\n' + out[-2000:]
     assert after == 'done\n' and alive
+    # A live process GDB holds stopped: every thread's py-bt went to pyprinter.
+    assert scenario.handoffs(raw) == handed_off_threads(target, s.truth), raw[-3000:]
 
 
 @pytest.mark.parametrize('target', target_params())

@@ -46,3 +46,6 @@ def test_remote(target, gdb, how):
     if not re.search(r'^ *>\d+ ', lst, re.M):
         problems.append('py-list:\n' + lst)
     assert not problems, '\n'.join(problems) + '\n' + raw[-2000:] + raw2[-2000:]
+    # Never handed to pyprinter over a remote connection (the outputs, the same with the
+    # script alone, are checked above).
+    assert scenario.handoffs(raw) == 0 and scenario.handoffs(raw2) == 0

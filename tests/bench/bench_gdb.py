@@ -1,15 +1,22 @@
 #!/usr/bin/python3
-"""Benchmark (not a test): pyprinter's GDB script in gdb-minimal against CPython's
+"""Benchmark (not a test): pyprinter's GDB commands in gdb-minimal against CPython's
 python-gdb.py in the full GDB, on the same cores, measured in the same run.
 
-  /usr/bin/python3 tests/bench/bench_gdb.py [TARGET ...]     (default: pyenv-3.12 and
-                                                               every target with python-gdb.py)
-For each target: py-bt and py-bt-full on a 300-frame stack (sc_deep) and the repr of a
-10,000-item dict (sc_values' huge_dict: py-repr ADDR vs python-gdb.py's `print
-(PyObject *) ADDR`). Each command's time is the best of REPEAT runs of a whole batch GDB,
-minus the best of the same GDB loading the same files without the command. Prints the
-times and the ratio python-gdb.py / pyprinter (above 1: pyprinter is faster)."""
+  /usr/bin/python3 tests/bench/bench_gdb.py [TARGET ...]     (default: every target with
+                                                               python-gdb.py)
+For each target, four cases: py-bt and py-bt-full on a 300-frame stack (sc_deep), the
+repr of a 10,000-item dict (sc_values' huge_dict: py-repr ADDR against python-gdb.py's
+`print (PyObject *) ADDR`) and `thread apply all py-bt` over 100 threads 30 frames deep
+(sc_many). Ours runs twice: as loaded (py-bt and py-bt-full handed to pyprinter, see
+templates/36-handoff.gdb.in) and with the script alone (`set $pyp_decoder = 0`).
+
+Each time is the best of REPEAT runs of a whole batch GDB, minus the best of the same GDB
+loading the same files with no command. A ratio is python-gdb.py's time over ours (above
+1: ours is faster), printed only when both printed the same thing (the same Python frames,
+the same frame headers, the same repr); otherwise "peer failed". The two paths of ours
+must print exactly the same; "DIFFERENT" says they did not."""
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,57 +28,100 @@ import matrix  # noqa: E402
 import scenario  # noqa: E402
 
 REPEAT = int(os.environ.get('REPEAT', '3'))
+MANY = {'PYP_MANY_THREADS': '100', 'PYP_MANY_DEPTH': '30'}
 
 
-def gdb_time(target, gdb, core, scripts, command):
+def gdb_time(target, gdb, core, scripts, commands):
     argv = [gdb, '-q', '-batch', '-nx'] + scenario.SAFE + target.gdb_iex() + [target.executable, core]
     for s in scripts:
         argv += ['-ex', 'source ' + s]
-    if command:
-        argv += ['-ex', command]
+    for c in commands:
+        argv += ['-ex', c]
     best = None
     out = ''
     for _ in range(REPEAT):
         t0 = time.perf_counter()
-        r = subprocess.run(argv, capture_output=True, text=True, timeout=900)
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
         dt = time.perf_counter() - t0
         best = dt if best is None or dt < best else best
         out = r.stdout
     return best, out
 
 
-def measure(target, tmp):
+def python_lines(text):
+    """py-bt's Python frames and their source lines, thread headers kept."""
+    return [l for l in text.splitlines()
+            if l.startswith(('  File "', '    ', 'Thread '))]
+
+
+def frame_headers(text):
+    return re.findall(r'^#\d+ Frame 0x[0-9a-f]+, for file [^,]+, line \d+, in \S+', text, re.M)
+
+
+def repr_text(text):
+    lines = [l for l in text.splitlines() if not l.startswith(('[New', 'Core was', '#0', 'warning'))]
+    return re.sub(r'^\$\d+ = ', '', '\n'.join(lines[-1:]))
+
+
+def cases(target, tmp):
     deep, _ = scenario.take_core(target, 'sc_deep', tmp)
     values, truth = scenario.take_core(target, 'sc_values', tmp)
-    frames = next(t for t in truth['threads'] if t['current'])['frames'][0]
-    # huge_dict's address: the registered value whose expected repr starts with {0: '0'
+    many, _ = scenario.take_core(target, 'sc_many', tmp, MANY)
     addr = next(a for a, e in truth['values'] if e.startswith("{0: '0', 1: '1'"))
+    return [
+        ('py-bt, 300 frames', deep, 'py-bt', 'py-bt', python_lines),
+        ('py-bt-full, 300 frames', deep, 'py-bt-full', 'py-bt-full', frame_headers),
+        ('repr of a 10,000-item dict', values, 'py-repr ' + addr, 'print (PyObject *) ' + addr, repr_text),
+        ('thread apply all py-bt, 100x30', many, 'thread apply all py-bt', 'thread apply all py-bt',
+         python_lines),
+    ]
+
+
+def measure(target, tmp):
     ours = [scenario.our_script(target)]
     theirs = [target.python_gdb]
     rows = []
-    for label, core, our_cmd, their_cmd in (
-            ('py-bt, 300 frames', deep, 'py-bt', 'py-bt'),
-            ('py-bt-full, 300 frames', deep, 'py-bt-full', 'py-bt-full'),
-            ('repr of a 10,000-item dict', values, 'py-repr ' + addr, 'print (PyObject *) ' + addr)):
-        base_o, _ = gdb_time(target, matrix.GDB_MINIMAL, core, ours, None)
-        t_o, out_o = gdb_time(target, matrix.GDB_MINIMAL, core, ours, our_cmd)
-        base_t, _ = gdb_time(target, matrix.GDB_FULL, core, theirs, None)
-        t_t, out_t = gdb_time(target, matrix.GDB_FULL, core, theirs, their_cmd)
-        ours_s, theirs_s = max(t_o - base_o, 1e-3), max(t_t - base_t, 1e-3)
-        rows.append((label, ours_s, theirs_s, len(out_o.splitlines()), len(out_t.splitlines())))
+    for label, core, our_cmd, their_cmd, same in cases(target, tmp):
+        base_o, _ = gdb_time(target, matrix.GDB_MINIMAL, core, ours, [])
+        t_h, out_h = gdb_time(target, matrix.GDB_MINIMAL, core, ours,
+                              [our_cmd, 'printf "@@handoffs %d\\n", $pyp_ho_count'])
+        t_s, out_s = gdb_time(target, matrix.GDB_MINIMAL, core, ours, ['set $pyp_decoder = 0', our_cmd])
+        base_t, _ = gdb_time(target, matrix.GDB_FULL, core, theirs, [])
+        t_t, out_t = gdb_time(target, matrix.GDB_FULL, core, theirs, [their_cmd])
+        handed = re.search(r'^@@handoffs (\d+)$', out_h, re.M)
+        out_h = re.sub(r'^@@handoffs \d+\n', '', out_h, flags=re.M)
+        rows.append({
+            'label': label,
+            'handoff': max(t_h - base_o, 1e-3), 'script': max(t_s - base_o, 1e-3),
+            'peer': max(t_t - base_t, 1e-3),
+            'handoffs': int(handed.group(1)) if handed else 0,
+            'paths_same': out_h == out_s,
+            'peer_same': bool(same(out_h)) and same(out_h) == same(out_t),
+        })
     return rows
+
+
+def ratio(peer, ours, ok):
+    return '%6.1fx' % (peer / ours) if ok else 'peer failed'
 
 
 def main():
     names = sys.argv[1:] or [t.name for t in matrix.targets() if not t.skip and t.python_gdb]
-    print('%-13s %-28s %12s %14s %7s' % ('target', 'command', 'pyprinter s', 'python-gdb s', 'ratio'))
+    print('%-13s %-31s %9s %9s %9s  %-12s %-12s %s' % (
+        'target', 'command', 'handoff s', 'script s', 'python-gdb', 'vs handoff', 'vs script', 'notes'))
     with tempfile.TemporaryDirectory() as tmp:
         for t in matrix.targets():
             if t.name not in names or t.skip or not t.python_gdb:
                 continue
-            for label, o, p, lo, lp in measure(t, tmp):
-                print('%-13s %-28s %12.3f %14.3f %6.1fx   (%d / %d lines)' % (t.name, label, o, p, p / o, lo, lp))
-            sys.stdout.flush()
+            for r in measure(t, tmp):
+                notes = 'handed off %d' % r['handoffs']
+                if not r['paths_same']:
+                    notes += ', DIFFERENT'
+                print('%-13s %-31s %9.3f %9.3f %9.3f  %-12s %-12s %s' % (
+                    t.name, r['label'], r['handoff'], r['script'], r['peer'],
+                    ratio(r['peer'], r['handoff'], r['peer_same']),
+                    ratio(r['peer'], r['script'], r['peer_same']), notes))
+                sys.stdout.flush()
 
 
 if __name__ == '__main__':

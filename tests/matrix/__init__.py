@@ -22,6 +22,7 @@ PYENV_MINORS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13']
 SID_MINORS = ['3.13', '3.14', '3.15']
 GDB_FULL = '/usr/bin/gdb'
 GDB_MINIMAL = os.path.join(CACHE, 'gdb-minimal', 'usr', 'bin', 'gdb')
+SID_GDB = '/usr/bin/gdb'   # sid's own GDB (with Python), inside the sid chroot
 
 
 @dataclasses.dataclass

@@ -1,11 +1,13 @@
-"""Scenario: 200 threads, each asleep 50 Python frames deep (the scale test)."""
+"""Scenario: 200 threads, each asleep 50 Python frames deep (the scale test); other
+counts with PYP_MANY_THREADS and PYP_MANY_DEPTH (the GDB benchmark: 100 x 30)."""
+import os
 import threading
 import time
 
 import truth
 
-THREADS = 200
-DEPTH = 50
+THREADS = int(os.environ.get('PYP_MANY_THREADS', '200'))
+DEPTH = int(os.environ.get('PYP_MANY_DEPTH', '50'))
 ready = threading.Barrier(THREADS + 1)
 
 

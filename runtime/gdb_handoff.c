@@ -1,0 +1,324 @@
+/* gdb_handoff.c: see gdb_handoff.h. The text is built whole in memory and written only
+ * when every frame could be read: a refusal prints nothing. */
+#include "gdb_handoff.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "code.h"
+#include "frames.h"
+#include "gdb_levels.h"
+#include "gdb_request.h"
+#include "native.h"
+#include "python.h"
+#include "repr.h"
+#include "report.h"
+#include "target.h"
+#include "threads.h"
+
+enum { MAX_NATIVE_FRAMES = 100000 };
+
+struct handoff {
+    struct pyp_gdb_request req;
+    struct pyp_target target;
+    bool target_open;
+    struct pyp_python py;
+    bool python_found;
+    struct pyp_stack stack;
+    struct pyp_thread native;     /* the selected thread's native frames */
+    struct pyp_gdb_levels levels;
+    bool full;                    /* py-bt-full */
+    int from;                     /* the first level shown (the selected Python frame's) */
+    bool *other_done;
+    struct pyp_buf text;
+    char why[512];
+};
+
+static bool refuse(struct handoff *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool refuse(struct handoff *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(h->why, sizeof h->why, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool open_target(struct handoff *h)
+{
+    struct pyp_open_options o = { .sysroot = h->req.sysroot, .exe = h->req.exe, .nonblocking = true };
+    char err[512];
+    enum pyp_open_error rc = h->req.target == PYP_GDB_CORE
+                                 ? pyp_target_open_core(&h->target, h->req.core_path, &o, err, sizeof err)
+                                 : pyp_target_open_pid(&h->target, h->req.pid, &o, err, sizeof err);
+    if (rc != PYP_OPEN_OK)
+        return refuse(h, "%s", err);
+    h->target_open = true;
+    if (pyp_python_find(&h->py, &h->target, err, sizeof err) != PYP_FIND_OK)
+        return refuse(h, "%s", err);
+    h->python_found = true;
+    return true;
+}
+
+/* The thread state GDB's script found must be one of pyprinter's, for the same thread
+ * (the script matches tstate->thread_id with the thread's fs_base). */
+static bool same_thread_state(struct handoff *h)
+{
+    struct pyp_pythread *pts;
+    char err[512];
+    size_t n = pyp_python_threads(&h->py, &pts, err, sizeof err);
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++)
+        found = pts[i].tstate == h->req.tstate && pts[i].pthread_id == h->req.regs.fs_base;
+    free(pts);
+    return found || refuse(h, "the thread state 0x%llx that GDB sees is not one pyprinter reads",
+                           (unsigned long long)h->req.tstate);
+}
+
+/* Plain printable ASCII, no tab: what the converter and the script print the same way. */
+static bool plain(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s < 0x20 || *s > 0x7e)
+            return false;
+    return s != NULL;
+}
+
+static bool frames_readable(struct handoff *h)
+{
+    pyp_stack_walk(&h->py, h->req.tstate, PYP_MAX_FRAMES, &h->stack);
+    if (h->stack.problem != PYP_CHAIN_OK)
+        return refuse(h, "the frame chain is not sound (problem %d)", (int)h->stack.problem);
+    for (size_t i = 0; i < h->stack.count; i++) {
+        const struct pyp_frame_ref *f = &h->stack.frames[i];
+        struct pyp_code *c = pyp_code_get(&h->py, f->code);
+        int64_t q;
+        if (!c || !plain(c->file) || !plain(c->name))
+            return refuse(h, "frame 0x%llx: code object unreadable or names not plain ASCII",
+                          (unsigned long long)f->address);
+        if (!pyp_frame_position(&h->py, f->address, f->code, &q) || pyp_code_line(&h->py, c, q) < 0)
+            return refuse(h, "frame 0x%llx: no line number", (unsigned long long)f->address);
+    }
+    return true;
+}
+
+static bool unwind(struct handoff *h)
+{
+    struct pyp_os_thread *os = pyp_target_thread(&h->target, h->req.lwp);
+    if (!os)
+        os = pyp_target_add_thread(&h->target, h->req.lwp);
+    os->regs = h->req.regs;
+    os->have_regs = true;
+    char err[512];
+    struct pyp_native *n = pyp_native_open(&h->target, err, sizeof err);
+    if (!n)
+        return refuse(h, "no native unwinder: %s", err);
+    bool ok = pyp_native_unwind(n, h->req.lwp, MAX_NATIVE_FRAMES, PYP_NATIVE_DWARF, &h->native);
+    pyp_native_close(n);
+    if (!ok || h->native.native_count == 0)
+        return refuse(h, "the native stack of thread %d could not be unwound to its end", (int)h->req.lwp);
+    return true;
+}
+
+/* pyp-stack's $pyp_selpy: the first Python C frame at or above the selected frame. */
+static void choose_from(struct handoff *h)
+{
+    int best = -1;
+    for (size_t r = 0; r < h->levels.run_count; r++) {
+        int l = h->levels.run_level[r];
+        if (l >= h->levels.selected && (best < 0 || l < best))
+            best = l;
+    }
+    for (size_t j = 0; j < h->levels.other_count; j++) {
+        int l = h->levels.others[j].level;
+        if (l >= h->levels.selected && (best < 0 || l < best))
+            best = l;
+    }
+    h->from = best < 0 ? 0 : best;
+}
+
+static void emit_check(struct handoff *h, struct pyp_buf *checks, int level)
+{
+    if (level < 0 || (size_t)level >= h->native.native_count)
+        return;
+    const struct pyp_native_frame *f = &h->native.native[level];
+    buf_printf(checks, "@@pyp-check\t%d\t%llx\t%llx\n", level, (unsigned long long)f->sp,
+               (unsigned long long)f->pc);
+}
+
+/* Whether the unwinding reached the first function of the process or of the thread.
+ * Then GDB may still count frames pyprinter does not (the tail calls it makes up from
+ * DWARF call sites), but no eval-loop frame can lie past the end. */
+static bool stack_ends_naturally(const struct handoff *h)
+{
+    const char *f = h->native.native[h->native.native_count - 1].function;
+    return f && (strcmp(f, "_start") == 0 || strcmp(f, "start_thread") == 0 ||
+                 strstr(f, "clone") != NULL);
+}
+
+/* Every level the text relies on, and (when the unwinding may have stopped early) that
+ * GDB's stack ends where pyprinter's does. */
+static void emit_checks(struct handoff *h, struct pyp_buf *checks)
+{
+    for (size_t r = 0; r < h->levels.run_count; r++)
+        emit_check(h, checks, h->levels.run_level[r]);
+    for (size_t j = 0; j < h->levels.other_count; j++)
+        emit_check(h, checks, h->levels.others[j].level);
+    emit_check(h, checks, h->levels.selected);
+    if (!stack_ends_naturally(h))
+        buf_printf(checks, "@@pyp-no-frame\t%zu\n", h->native.native_count);
+}
+
+static void emit_other(struct handoff *h, size_t j)
+{
+    const struct pyp_other_frame *o = &h->levels.others[j];
+    char prefix[32];
+    if (h->full)
+        snprintf(prefix, sizeof prefix, "#%d ", o->level);
+    else
+        snprintf(prefix, sizeof prefix, "  ");
+    if (o->kind == PYP_OTHER_GIL)
+        buf_printf(&h->text, "%sWaiting for the GIL\n", prefix);
+    else if (o->kind == PYP_OTHER_GC)
+        buf_printf(&h->text, "%sGarbage-collecting\n", prefix);
+    else
+        buf_printf(&h->text, "@@pyp-other\t%d\t%d\t%s\n", (int)o->kind, o->level, prefix);
+}
+
+/* pyp-emit-others-below: the other frames from level `from` up to BOUND (-1: all),
+ * lowest level first. */
+static void emit_others_below(struct handoff *h, int bound)
+{
+    for (;;) {
+        long best = -1;
+        for (size_t j = 0; j < h->levels.other_count; j++) {
+            int l = h->levels.others[j].level;
+            if (l >= h->from && !h->other_done[j] && (bound < 0 || l < bound) &&
+                (best < 0 || l < h->levels.others[best].level))
+                best = (long)j;
+        }
+        if (best < 0)
+            return;
+        h->other_done[best] = true;
+        emit_other(h, (size_t)best);
+    }
+}
+
+static bool emit_frame(struct handoff *h, const struct pyp_frame_ref *f, int level)
+{
+    struct pyp_code *c = pyp_code_get(&h->py, f->code);
+    int64_t q;
+    pyp_frame_position(&h->py, f->address, f->code, &q);
+    int line = pyp_code_line(&h->py, c, q);
+    if (h->full) {
+        if (level >= 0)
+            buf_printf(&h->text, "#%d ", level);
+        else
+            buf_adds(&h->text, "#? ");
+        if (!pyp_repr_frame(&h->py, f->address, f->code, &h->text))
+            return refuse(h, "frame 0x%llx could not be read whole", (unsigned long long)f->address);
+        buf_addc(&h->text, '\n');
+    } else {
+        buf_printf(&h->text, "  File \"%s\", line %d, in %s\n", c->file, line, c->name);
+    }
+    buf_printf(&h->text, "@@pyp-src\t%s\t%d\n", c->file, line);
+    return true;
+}
+
+/* pyp-emit-stack, for the whole stack from level `from`. */
+static bool emit_stack(struct handoff *h)
+{
+    h->other_done = pyp_xcalloc(h->levels.other_count + 1, sizeof *h->other_done);
+    if (h->req.header)
+        buf_printf(&h->text, "%s\n", h->req.header);
+    if (h->stack.count == 0 && h->levels.other_count == 0)
+        return refuse(h, "no Python frame");
+    for (size_t i = 0; i < h->stack.count; i++) {
+        const struct pyp_frame_ref *f = &h->stack.frames[i];
+        int level = h->levels.run_level[f->run];
+        if (level >= 0 && level < h->from)
+            continue;
+        if (level >= 0)
+            emit_others_below(h, level);
+        if (!emit_frame(h, f, level))
+            return false;
+    }
+    emit_others_below(h, -1);
+    return true;
+}
+
+/* py-repr: the object GDB names, once its first words read the same here. */
+static bool emit_repr(struct handoff *h)
+{
+    uint64_t words[2];
+    if (h->req.limit != PYP_REPR_LIMIT)
+        return refuse(h, "$pyp_limit is %ld, not %d", h->req.limit, (int)PYP_REPR_LIMIT);
+    if (!pyp_mem_read(h->py.mem, h->req.object, words, sizeof words) ||
+        words[0] != h->req.object_words[0] || words[1] != h->req.object_words[1])
+        return refuse(h, "the object at 0x%llx does not read as GDB reads it",
+                      (unsigned long long)h->req.object);
+    pyp_repr(&h->py, h->req.object, &h->text);
+    buf_addc(&h->text, '\n');
+    return true;
+}
+
+static bool run(struct handoff *h, FILE *in)
+{
+    if (!pyp_gdb_request_read(in, &h->req, h->why, sizeof h->why))
+        return false;
+    if (strcmp(h->req.command, "repr") == 0)
+        return open_target(h) && emit_repr(h);
+    if (strcmp(h->req.command, "bt") != 0 && strcmp(h->req.command, "bt-full") != 0)
+        return refuse(h, "no hand-off for '%s'", h->req.command);
+    h->full = strcmp(h->req.command, "bt-full") == 0;
+    if (!open_target(h) || !same_thread_state(h) || !frames_readable(h) || !unwind(h))
+        return false;
+    pyp_gdb_levels(&h->py, &h->stack, &h->native, h->req.sel_sp, h->req.sel_pc, &h->levels);
+    if (h->levels.past_end)
+        return refuse(h, "an eval-loop activation lies past the end of the native stack");
+    choose_from(h);
+    return emit_stack(h);
+}
+
+static void release(struct handoff *h)
+{
+    free(h->other_done);
+    buf_free(&h->text);
+    pyp_gdb_levels_free(&h->levels);
+    for (size_t i = 0; i < h->native.native_count; i++) {
+        free(h->native.native[i].function);
+        free(h->native.native[i].module);
+        free(h->native.native[i].file);
+    }
+    free(h->native.native);
+    pyp_stack_free(&h->stack);
+    if (h->python_found) {
+        pyp_code_cache_free(&h->py);
+        pyp_python_free(&h->py);
+    }
+    if (h->target_open)
+        pyp_target_close(&h->target);
+    pyp_gdb_request_free(&h->req);
+}
+
+int pyp_gdb_handoff(FILE *in, FILE *out)
+{
+    struct handoff h;
+    memset(&h, 0, sizeof h);
+    bool ok = run(&h, in);
+    if (ok) {
+        struct pyp_buf checks = PYP_BUF_INIT;
+        if (h.native.native_count)
+            emit_checks(&h, &checks);
+        fprintf(out, "@@pyp-handoff\n%s@@pyp-begin\n%s", buf_str(&checks), buf_str(&h.text));
+        buf_free(&checks);
+    } else {
+        fprintf(stderr, "pyprinter gdb: not handed off: %s\n", h.why);
+    }
+    release(&h);
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,224 @@
+/* gdb_request.c: parsing what the GDB script pipes to `pyprinter gdb` (gdb_request.h). */
+#include "gdb_request.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* A string as GDB's `output` prints it: "..." with C escapes. NULL when not one. */
+static char *gdb_string(const char *s)
+{
+    while (*s == ' ')
+        s++;
+    if (*s++ != '"')
+        return NULL;
+    struct pyp_buf b = PYP_BUF_INIT;
+    for (; *s && *s != '"'; s++) {
+        if (*s != '\\') {
+            buf_addc(&b, *s);
+            continue;
+        }
+        s++;
+        if (*s >= '0' && *s <= '7') {
+            int v = 0;
+            for (int k = 0; k < 3 && *s >= '0' && *s <= '7'; k++, s++)
+                v = v * 8 + (*s - '0');
+            s--;
+            buf_addc(&b, (char)v);
+        } else if (*s == 'n') {
+            buf_addc(&b, '\n');
+        } else if (*s == 't') {
+            buf_addc(&b, '\t');
+        } else if (*s) {
+            buf_addc(&b, *s);
+        } else {
+            break;
+        }
+    }
+    if (*s != '"') {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_take(&b);
+}
+
+/* "* 1    process 8856      1 (core)             /usr/bin/python3.12" */
+static void parse_inferior(const char *line, struct pyp_gdb_request *r)
+{
+    const char *p = strstr(line, "process ");
+    if (!p)
+        return;
+    r->pid = (pid_t)strtol(p + 8, NULL, 10);
+    if (strstr(line, "(core)"))
+        r->target = PYP_GDB_CORE;
+    else if (strstr(line, "(native)"))
+        r->target = PYP_GDB_NATIVE;
+    else
+        r->target = PYP_GDB_OTHER;
+}
+
+/* "\t`/tmp/core.1234', file type elf64-x86-64." */
+static char *quoted_file(const char *line)
+{
+    const char *open = strchr(line, '`');
+    const char *close = open ? strstr(open, "', file type") : NULL;
+    if (!close)
+        return NULL;
+    char *s = pyp_xstrdup(open + 1);
+    s[close - open - 1] = '\0';
+    return s;
+}
+
+/* "Symbols from "/usr/bin/python3.12"." */
+static char *symbols_file(const char *line)
+{
+    const char *open = line + strlen("Symbols from \"");
+    const char *close = strrchr(open, '"');
+    if (!close)
+        return NULL;
+    char *s = pyp_xstrdup(open);
+    s[close - open] = '\0';
+    return s;
+}
+
+/* "[Current thread is 1 (Thread 0x7f... (LWP 8856))]", "(LWP 8856)", "(process 8856)" */
+static void parse_current_thread(const char *line, struct pyp_gdb_request *r)
+{
+    const char *p = strstr(line, "(LWP ");
+    if (p) {
+        r->lwp = (pid_t)strtol(p + 5, NULL, 10);
+        return;
+    }
+    p = strstr(line, "(process ");
+    if (p)
+        r->lwp = (pid_t)strtol(p + 9, NULL, 10);
+}
+
+static bool parse_regs(const char *s, struct pyp_gdb_request *r)
+{
+    unsigned long long v[18];
+    char *end;
+    for (int i = 0; i < 18; i++) {
+        v[i] = strtoull(s, &end, 16);
+        if (end == s)
+            return false;
+        s = end;
+    }
+    struct user_regs_struct *g = &r->regs;
+    memset(g, 0, sizeof *g);
+    g->rax = v[0], g->rdx = v[1], g->rcx = v[2], g->rbx = v[3], g->rsi = v[4], g->rdi = v[5];
+    g->rbp = v[6], g->rsp = v[7], g->r8 = v[8], g->r9 = v[9], g->r10 = v[10], g->r11 = v[11];
+    g->r12 = v[12], g->r13 = v[13], g->r14 = v[14], g->r15 = v[15], g->rip = v[16];
+    g->fs_base = v[17];
+    return true;
+}
+
+static void parse_directive(const char *line, struct pyp_gdb_request *r)
+{
+    unsigned long long a, b, c;
+    long n;
+    if (strncmp(line, "@command ", 9) == 0)
+        snprintf(r->command, sizeof r->command, "%s", line + 9);
+    else if (strncmp(line, "@sysroot ", 9) == 0)
+        r->sysroot = gdb_string(line + 9);
+    else if (strncmp(line, "@debug-file-directory ", 22) == 0)
+        r->debug_dir = gdb_string(line + 22);
+    else if (sscanf(line, "@tstate %llu", &a) == 1)
+        r->tstate = a;
+    else if (strncmp(line, "@regs ", 6) == 0)
+        r->have_regs = parse_regs(line + 6, r);
+    else if (sscanf(line, "@selected %llx %llx", &a, &b) == 2)
+        r->have_selected = true, r->sel_sp = a, r->sel_pc = b;
+    else if (strncmp(line, "@header ", 8) == 0 && line[8] && !r->header)
+        r->header = pyp_xstrdup(line + 8);
+    else if (sscanf(line, "@object %llx %llx %llx", &a, &b, &c) == 3)
+        r->have_object = true, r->object = a, r->object_words[0] = b, r->object_words[1] = c;
+    else if (sscanf(line, "@limit %ld", &n) == 1)
+        r->limit = n;
+    else if (strcmp(line, "@end") == 0)
+        r->ended = true;
+}
+
+static void parse_line(const char *line, bool *core_next, struct pyp_gdb_request *r)
+{
+    if (*core_next) {
+        *core_next = false;
+        if (!r->core_path)
+            r->core_path = quoted_file(line);
+    } else if (line[0] == '@') {
+        parse_directive(line, r);
+    } else if (strncmp(line, "* ", 2) == 0) {
+        parse_inferior(line, r);
+    } else if (strncmp(line, "Symbols from \"", 14) == 0 && !r->exe) {
+        r->exe = symbols_file(line);
+    } else if (strcmp(line, "Local core dump file:") == 0) {
+        *core_next = true;
+    } else if (strncmp(line, "[Current thread is ", 19) == 0) {
+        parse_current_thread(line, r);
+    }
+}
+
+/* What command R->command cannot do without; NULL when nothing is missing. */
+static const char *missing_part(const struct pyp_gdb_request *r)
+{
+    if (!r->ended)
+        return "its end";
+    if (!r->command[0])
+        return "the command";
+    if (r->target == PYP_GDB_UNKNOWN)
+        return "the inferior";
+    if (r->target == PYP_GDB_CORE && !r->core_path)
+        return "the core file";
+    if (strcmp(r->command, "repr") == 0)
+        return !r->have_object ? "the object" : !r->limit ? "the output limit" : NULL;
+    return !r->lwp            ? "the selected thread"
+           : !r->tstate       ? "the thread state"
+           : !r->have_regs    ? "the registers"
+           : !r->have_selected ? "the selected frame"
+                               : NULL;
+}
+
+static bool complete(struct pyp_gdb_request *r, char *why, size_t why_size)
+{
+    const char *missing = missing_part(r);
+    if (r->target == PYP_GDB_OTHER) {
+        snprintf(why, why_size, "GDB's target is neither a core file nor a native process");
+        return false;
+    }
+    if (missing) {
+        snprintf(why, why_size, "the request from GDB lacks %s", missing);
+        return false;
+    }
+    if (r->sysroot && (strcmp(r->sysroot, "target:") == 0 || r->sysroot[0] == '\0')) {
+        free(r->sysroot);
+        r->sysroot = NULL;
+    }
+    return true;
+}
+
+bool pyp_gdb_request_read(FILE *in, struct pyp_gdb_request *r, char *why, size_t why_size)
+{
+    memset(r, 0, sizeof *r);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    bool core_next = false;
+    while (!r->ended && (n = getline(&line, &cap, in)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        parse_line(line, &core_next, r);
+    }
+    free(line);
+    return complete(r, why, why_size);
+}
+
+void pyp_gdb_request_free(struct pyp_gdb_request *r)
+{
+    free(r->core_path);
+    free(r->exe);
+    free(r->sysroot);
+    free(r->debug_dir);
+    free(r->header);
+    memset(r, 0, sizeof *r);
+}

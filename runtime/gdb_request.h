@@ -1,0 +1,62 @@
+/* gdb_request.h: what the GDB script tells pyprinter when it hands a command over
+ * (`pyprinter gdb`, see gdb_handoff.h). The script pipes, on pyprinter's standard input:
+ *
+ *   @command bt                      the py-* command (bt, bt-full, repr)
+ *   <info inferiors>                 "* 1  process 8856  1 (core)  /usr/bin/python3.12"
+ *   <info target>                    "Symbols from ...", "Local core dump file: `CORE'"
+ *   <thread>                         "[Current thread is 1 (Thread 0x... (LWP 8856))]"
+ *   @sysroot "target:"               GDB's settings, as `output` prints a string
+ *   @debug-file-directory "/usr/lib/debug"
+ *   @tstate 140737353934848          the PyThreadState the script found for the thread
+ *   @regs RAX RDX RCX RBX RSI RDI RBP RSP R8 ... R15 RIP FS_BASE   (hex, frame 0)
+ *   @selected SP PC                  the selected frame (hex)
+ *   @header Traceback (most recent call first):   the command's first line, if any
+ *   @object ADDR WORD0 WORD1         repr: the object, and its first two words as GDB
+ *                                    read them (hex)
+ *   @limit 1024                      repr: the script's $pyp_limit
+ *
+ * bt and bt-full need everything but @object and @limit; repr needs only the command,
+ * the inferior, the target, the sysroot, @object and @limit.
+ *   @end
+ *
+ * GDB's own words are parsed as GDB 13 to 18 print them; anything not understood leaves
+ * the request incomplete, and an incomplete request is refused. */
+#ifndef PYP_GDB_REQUEST_H
+#define PYP_GDB_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+enum pyp_gdb_target { PYP_GDB_UNKNOWN, PYP_GDB_CORE, PYP_GDB_NATIVE, PYP_GDB_OTHER };
+
+struct pyp_gdb_request {
+    char command[16];
+    enum pyp_gdb_target target;
+    pid_t pid;
+    pid_t lwp;                  /* the selected thread */
+    char *core_path;
+    char *exe;
+    char *sysroot;              /* NULL for "" or "target:" (the target's own files) */
+    char *debug_dir;
+    uint64_t tstate;
+    bool have_regs;
+    struct user_regs_struct regs;
+    bool have_selected;
+    uint64_t sel_sp, sel_pc;
+    char *header;               /* NULL when the command prints none */
+    bool have_object;
+    uint64_t object, object_words[2];
+    long limit;
+    bool ended;                 /* "@end" was read */
+};
+
+/* Reads a request from IN into R. False, with one line in WHY, when it is incomplete or
+ * not for a core or a native process. */
+bool pyp_gdb_request_read(FILE *in, struct pyp_gdb_request *r, char *why, size_t why_size);
+void pyp_gdb_request_free(struct pyp_gdb_request *r);
+
+#endif

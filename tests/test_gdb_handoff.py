@@ -1,0 +1,84 @@
+"""The GDB script's fast path (templates/36-handoff.gdb.in): py-bt and py-bt-full handed
+to pyprinter when GDB's target is a core file or a native process.
+
+Most of the proof is in the other GDB tests: every py-bt and py-bt-full they run, on
+every target, in both GDBs, live and on cores, runs twice in the same GDB, with the
+script alone and then with the hand-off, and must print the same (scenario.split_outputs);
+`thread apply all py-bt` and the deep stack check that pyprinter really printed it; the
+remote tests check that it never does over gdbserver. Here: a core pyprinter may not
+read is left to the script, which prints the same; and `set $pyp_decoder = 0` is obeyed."""
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+import matrix
+import scenario
+from conftest import core_of, target_params, usable
+from test_gdb_scenarios import expected_bt, main_thread, python_lines
+
+NOBODY = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups']
+
+
+def nobody_can_read(path):
+    r = subprocess.run(NOBODY + ['test', '-r', path])
+    return r.returncode == 0
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name in ('debian-3.11', 'sid-3.14')))
+def test_refused_for_a_core_pyprinter_may_not_read(target, core_dir):
+    """GDB, run as an unprivileged user, holds the core open; the core then loses its
+    read permission, so pyprinter (run by GDB as the same user) cannot open it: py-bt
+    says nothing about it and prints, by the script, what the scenario's truth says.
+    Readable again, the next py-bt is handed off and prints the same."""
+    usable(target)
+    if not nobody_can_read(target.executable):
+        pytest.skip('%s is not readable by nobody' % target.executable)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    top = tempfile.mkdtemp(prefix='pyprinter-nobody-', dir='/tmp')
+    try:
+        run_as_nobody(target, core, truth, pathlib.Path(top))
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def run_as_nobody(target, core, truth, top):
+    work = top / 'nobody'
+    (work / 'home').mkdir(parents=True)
+    mine = work / 'core'
+    shutil.copy(core, mine)
+    decoder = work / 'pyprinter'
+    shutil.copy(scenario.DECODER, decoder)
+    subprocess.run([os.path.join(matrix.TOP, 'out', 'bin', 'pyprinter-gen'), '--cpython', target.minor,
+                    '--variant', target.variant, '--headers', target.include_dir, '-q',
+                    '--decoder', str(decoder), '-o', str(work / 'script')], check=True)
+    script = str(work / 'script' / ('python%s-gdb.gdb' % target.minor))
+    for p in [top, work] + list(work.rglob('*')):
+        os.chmod(p, 0o755 if p.is_dir() or p == decoder else 0o644)
+    subprocess.run(['chown', '-R', 'nobody:nogroup', str(work)], check=True)
+    # Readable again at the end: then (and only then) the hand-off happens.
+    argv = scenario.gdb_argv(target, ['shell chmod 000 %s' % mine, 'py-bt', 'py-bt-full',
+                                      'shell chmod 644 %s' % mine, 'py-bt'],
+                             core=str(mine), scripts=[script])
+    r = subprocess.run(NOBODY + argv, capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, HOME=str(work / 'home'), LC_ALL='C.UTF-8'))
+    (_, bt, full, _, bt_again), raw = scenario.split_outputs(r.stdout, 5), r.stdout + r.stderr
+    assert scenario.handoffs(raw) == 1 and bt_again == bt, raw[-3000:]
+    assert python_lines(bt) == expected_bt(main_thread(truth)['frames']), raw[-3000:]
+    assert full.count(' Frame 0x') == len(main_thread(truth)['frames']), raw[-3000:]
+    assert 'not handed off' not in bt + full and 'pyprinter:' not in bt + full
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name == 'pyenv-3.12'))
+def test_decoder_switch(target, core_dir):
+    """`set $pyp_decoder = 0` keeps the script alone; 1 hands off again."""
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    argv = scenario.gdb_argv(target, [], core=core, scripts=[scenario.our_script(target)])
+    argv += ['-ex', 'set $pyp_decoder = 0', '-ex', 'py-bt', '-ex', 'printf "off %d\\n", $pyp_ho_count',
+             '-ex', 'set $pyp_decoder = 1', '-ex', 'py-bt', '-ex', 'printf "on %d\\n", $pyp_ho_count']
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert 'off 0\n' in r.stdout and 'on 1\n' in r.stdout, r.stdout[-2000:] + r.stderr[-2000:]
