@@ -59,11 +59,11 @@ def fidelity():
     v = {
         'deep_list': nest(400, lambda v, i: [v], []),
         'deep_dict': nest(300, lambda v, i: {'k': v}, {}),
-        'deep_tuple': nest(300, lambda v, i: (v,), ()),
+        'deep_tuple': nest(200, lambda v, i: (v,), ()),
         'deep_frozenset': nest(200, lambda v, i: frozenset({v}), frozenset()),
         'deep_set': {nest(150, lambda v, i: frozenset({v, i}), frozenset())},
-        'deep_mixed': nest(240, lambda v, i: [v] if i % 3 == 0 else {'k%d' % i: v} if i % 3 == 1 else (v, i), None),
-        'deep_cycle': deep_with_cycle(300, 3),
+        'deep_mixed': nest(150, lambda v, i: [v] if i % 3 == 0 else {'k%d' % i: v} if i % 3 == 1 else (v, i), None),
+        'deep_cycle': deep_with_cycle(120, 3),
         'int_100': 3 ** 209,
         'int_1000': -(7 ** 1183),
         'int_10000': 3 ** 20959,
@@ -136,12 +136,11 @@ def values():
     module = sys
     typ = int
     truth.unlimited_ints()
-    fid = fidelity()
     for name, v in sorted(locals().items()):
         truth.value(v)
     for f in floats:
         truth.value(f)
-    for v in fid.values():
+    for v in fidelity().values():
         truth.value(v)
     truth.record(); time.sleep(3600)
 
