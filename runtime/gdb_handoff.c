@@ -277,7 +277,7 @@ static bool run(struct handoff *h, FILE *in)
     h->full = strcmp(h->req.command, "bt-full") == 0;
     if (!open_target(h) || !same_thread_state(h) || !frames_readable(h) || !unwind(h))
         return false;
-    pyp_gdb_levels(&h->py, &h->stack, &h->native, h->req.sel_sp, h->req.sel_pc, &h->levels);
+    pyp_gdb_levels(&h->py, &h->stack, &h->native, &h->req, &h->levels);
     if (h->levels.past_end)
         return refuse(h, "an eval-loop activation lies past the end of the native stack");
     choose_from(h);

@@ -8,53 +8,15 @@
 #include "buf.h"
 #include "merge.h"
 
-/* The functions pyp-find-other-frames looks for, in its order, by version. */
-struct wanted { const char *name; enum pyp_other_kind kind; };
-
-static size_t wanted_functions(const struct pyp_python *py, struct wanted *w)
-{
-    size_t n = 0;
-    w[n++] = (struct wanted){ "take_gil", PYP_OTHER_GIL };
-    int64_t gc = FACT(&py->table, FEATURE_GC_FUNCTIONS);
-    if (gc == 1 || gc == 2)
-        w[n++] = (struct wanted){ "collect", PYP_OTHER_GC };
-    if (gc == 2)
-        w[n++] = (struct wanted){ "gc_collect_main", PYP_OTHER_GC };
-    if (gc != 1 && gc != 2) {
-        w[n++] = (struct wanted){ "gc_collect_full", PYP_OTHER_GC };
-        w[n++] = (struct wanted){ "gc_collect_young", PYP_OTHER_GC };
-        w[n++] = (struct wanted){ "gc_collect_increment", PYP_OTHER_GC };
-    }
-    static const char *const vectorcalls[] = {
-        "cfunction_vectorcall_FASTCALL", "cfunction_vectorcall_FASTCALL_KEYWORDS",
-        "cfunction_vectorcall_FASTCALL_KEYWORDS_METHOD", "cfunction_vectorcall_NOARGS",
-        "cfunction_vectorcall_O",
-    };
-    for (size_t i = 0; i < sizeof vectorcalls / sizeof *vectorcalls; i++)
-        w[n++] = (struct wanted){ vectorcalls[i], PYP_OTHER_CFUNCTION };
-    w[n++] = (struct wanted){ FACT(&py->table, FEATURE_CFUNCTION_CALL) == 1 ? "cfunction_call_varargs"
-                                                                           : "cfunction_call",
-                              PYP_OTHER_CFUNCTION };
-    w[n++] = (struct wanted){ "wrapper_call", PYP_OTHER_WRAPPER };
-    return n;
-}
-
-/* pyp-of-probe: the innermost frame of each wanted function (select-frame function). */
-static void find_others(const struct pyp_python *py, const struct pyp_thread *th,
+/* The other frames GDB found (pyp-find-other-frames: the innermost frame of each
+ * function), not yet placed. */
+static void take_others(const struct pyp_gdb_other *given, size_t count, size_t frames,
                         struct pyp_gdb_levels *out)
 {
-    struct wanted w[16];
-    size_t n = wanted_functions(py, w);
-    out->others = pyp_xcalloc(th->native_count + n + 1, sizeof *out->others);
-    for (size_t k = 0; k < n; k++)
-        for (size_t i = 0; i < th->native_count; i++) {
-            const char *f = th->native[i].function;
-            if (f && strcmp(f, w[k].name) == 0) {
-                out->others[out->other_count++] = (struct pyp_other_frame){
-                    -1, w[k].kind, th->native[i].sp, th->native[i].pc };
-                break;
-            }
-        }
+    out->others = pyp_xcalloc(frames + count + 1, sizeof *out->others);
+    for (size_t j = 0; j < count; j++)
+        out->others[out->other_count++] = (struct pyp_other_frame){
+            -1, (enum pyp_other_kind)given[j].kind, given[j].sp, given[j].pc };
 }
 
 /* pyp-level-probe's part for the other frames at LEVEL: the first frame with the saved
@@ -102,14 +64,15 @@ static bool is_eval_frame_with_dwarf(const struct pyp_native_frame *f)
 }
 
 void pyp_gdb_levels(const struct pyp_python *py, const struct pyp_stack *s,
-                    const struct pyp_thread *th, uint64_t sel_sp, uint64_t sel_pc,
+                    const struct pyp_thread *th, const struct pyp_gdb_request *req,
                     struct pyp_gdb_levels *out)
 {
+    uint64_t sel_sp = req->sel_sp, sel_pc = req->sel_pc;
     memset(out, 0, sizeof *out);
     out->run_count = s->run_count;
     out->run_level = pyp_xcalloc(s->run_count + 1, sizeof *out->run_level);
     out->selected = -1;
-    find_others(py, th, out);
+    take_others(req->others, req->other_count, th->native_count, out);
     bool anchored = FACT(&py->table, FEATURE_C_ANCHOR) != 0;
     int *evals = pyp_xcalloc(th->native_count + 1, sizeof *evals);
     size_t eval_count = 0, next = 0;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "frames.h"
+#include "gdb_request.h"
 #include "python.h"
 #include "report.h"
 
@@ -36,10 +37,10 @@ struct pyp_gdb_levels {
     bool past_end;            /* a run's anchor lies past the last frame (placed there) */
 };
 
-/* Levels of stack S over the native frames of TH (innermost first); SEL_SP and SEL_PC
- * identify the selected frame. */
+/* Levels of stack S over the native frames of TH (innermost first), with the selected
+ * frame and the other frames GDB found as REQ gives them. */
 void pyp_gdb_levels(const struct pyp_python *py, const struct pyp_stack *s,
-                    const struct pyp_thread *th, uint64_t sel_sp, uint64_t sel_pc,
+                    const struct pyp_thread *th, const struct pyp_gdb_request *req,
                     struct pyp_gdb_levels *out);
 void pyp_gdb_levels_free(struct pyp_gdb_levels *l);
 

@@ -132,6 +132,9 @@ static void parse_directive(const char *line, struct pyp_gdb_request *r)
         r->have_selected = true, r->sel_sp = a, r->sel_pc = b;
     else if (strncmp(line, "@header ", 8) == 0 && line[8] && !r->header)
         r->header = pyp_xstrdup(line + 8);
+    else if (sscanf(line, "@other %llx %llx %ld", &a, &b, &n) == 3 &&
+             r->other_count < sizeof r->others / sizeof r->others[0])
+        r->others[r->other_count++] = (struct pyp_gdb_other){ a, b, (int)n };
     else if (sscanf(line, "@object %llx %llx %llx", &a, &b, &c) == 3)
         r->have_object = true, r->object = a, r->object_words[0] = b, r->object_words[1] = c;
     else if (sscanf(line, "@limit %ld", &n) == 1)

@@ -10,6 +10,8 @@
  *   @tstate 140737353934848          the PyThreadState the script found for the thread
  *   @regs RAX RDX RCX RBX RSI RDI RBP RSP R8 ... R15 RIP FS_BASE   (hex, frame 0)
  *   @selected SP PC                  the selected frame (hex)
+ *   @other SP PC KIND                each C frame python-gdb.py names, as the script's
+ *                                    pyp-find-other-frames found it (hex, hex, 1-4)
  *   @header Traceback (most recent call first):   the command's first line, if any
  *   @object ADDR WORD0 WORD1         repr: the object, and its first two words as GDB
  *                                    read them (hex)
@@ -47,6 +49,8 @@ struct pyp_gdb_request {
     struct user_regs_struct regs;
     bool have_selected;
     uint64_t sel_sp, sel_pc;
+    struct pyp_gdb_other { uint64_t sp, pc; int kind; } others[64];
+    size_t other_count;
     char *header;               /* NULL when the command prints none */
     bool have_object;
     uint64_t object, object_words[2];

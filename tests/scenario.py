@@ -185,23 +185,25 @@ def is_ours(scripts):
     return any(s.endswith('-gdb.gdb') for s in scripts)
 
 
-def command_args(commands, scripts):
+def command_args(commands, scripts, both_paths=True):
     """-ex arguments running COMMANDS, each output preceded by a marker line; with our
-    script, the hand-off commands also run with the script alone (marker "N-script")."""
+    script (and BOTH_PATHS), the hand-off commands also run with the script alone
+    (marker "N-script")."""
     argv = []
-    both = is_ours(scripts)
+    both = is_ours(scripts) and both_paths
     for i, c in enumerate(commands):
         if both and HANDED_OFF.search(c):
             argv += ['-ex', 'set $pyp_decoder = 0', '-ex', 'echo %s%d-script\\n' % (MARK, i),
                      '-ex', c, '-ex', 'set $pyp_decoder = 1']
         argv += ['-ex', 'echo %s%d\\n' % (MARK, i), '-ex', c]
     argv += ['-ex', 'echo %s%d\\n' % (MARK, len(commands))]
-    if both:
+    if is_ours(scripts):
         argv += ['-ex', 'printf "%s%%d\\n", $pyp_ho_count' % HANDOFF_COUNT]
     return argv
 
 
-def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(), iex=()):
+def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(), iex=(),
+             both_paths=True):
     """argv of a batch GDB that runs COMMANDS (after sourcing SCRIPTS) on a core or a live
     pid, each command's output preceded by a marker line (see split_outputs). IEX: more
     settings for before the files are read (e.g. auto-loading)."""
@@ -216,7 +218,7 @@ def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scri
         argv += [a if a != '-iex' else '-ex' for a in SAFE]
     for s in scripts:
         argv += ['-ex', 'source ' + s]
-    return argv + command_args(commands, scripts)
+    return argv + command_args(commands, scripts, both_paths)
 
 
 def _parts(text):
@@ -257,12 +259,12 @@ def handoffs(text):
 
 
 def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(),
-            timeout=600, stdout='pipe', iex=()):
+            timeout=600, stdout='pipe', iex=(), both_paths=True):
     """Runs COMMANDS (after sourcing SCRIPTS) on a core or a live pid. Returns
     ([output of each command], whole text). STDOUT says where GDB writes, as a user
     would collect it: 'pipe', 'file' (batch output redirected to a file) or 'pty' (a
-    terminal: GDB's output as seen on screen)."""
-    argv = gdb_argv(target, commands, core, pid, gdb, scripts, iex)
+    terminal: GDB's output as seen on screen). BOTH_PATHS: see command_args."""
+    argv = gdb_argv(target, commands, core, pid, gdb, scripts, iex, both_paths)
     env = dict(os.environ, LC_ALL='C.UTF-8')
     if stdout == 'pty':
         text, err = _run_on_pty(argv, env, timeout)

@@ -20,18 +20,26 @@ from test_gdb_scenarios import GDBS, commands_prefix, expected_bt, main_thread, 
 STREAM_TARGETS = target_params(lambda t: t.name in ('pyenv-3.8', 'pyenv-3.12', 'debian-3.11', 'sid-3.14', 'sid-3.15d'))
 
 
+@pytest.mark.parametrize('decoder', [0, 1])
 @pytest.mark.parametrize('gdb', GDBS)
 @pytest.mark.parametrize('target', STREAM_TARGETS)
-def test_logging_and_pipe_receive_the_output(target, gdb, core_dir, tmp_path):
+def test_logging_and_pipe_receive_the_output(target, gdb, decoder, core_dir, tmp_path):
+    """With the script alone ($pyp_decoder = 0) and handed to pyprinter (1): each run once
+    here, since the log would hold both."""
     usable(target)
     core, truth = core_of(target, 'sc_calls', core_dir)
     p = commands_prefix(gdb)
     log = tmp_path / 'gdb.log'
-    cmds = ['set logging file %s' % log, 'set logging redirect on', 'set logging enabled on',
+    cmds = ['set $pyp_decoder = %d' % decoder,
+            'set logging file %s' % log, 'set logging redirect on', 'set logging enabled on',
             p + '-bt', 'set logging enabled off',
             'pipe %s-bt | grep -c "^  File "' % p,
             'pipe %s-bt | cat' % p]
-    outs, raw = scenario.run_gdb(target, cmds, core=core, gdb=gdb, scripts=[scenario.our_script(target)])
+    outs, raw = scenario.run_gdb(target, cmds, core=core, gdb=gdb, scripts=[scenario.our_script(target)],
+                                 both_paths=False)
+    outs = outs[1:]
+    if not decoder:
+        assert scenario.handoffs(raw) == 0, raw[-3000:]
     want = expected_bt(main_thread(truth)['frames'])
     assert python_lines(outs[3]) == [], 'the traceback reached the terminal despite redirect:\n' + outs[3]
     logged = log.read_text()
