@@ -60,7 +60,7 @@ static void probe_anchors(const struct pyp_stack *s, struct pyp_gdb_levels *out,
  * GDB for the loop's local next_instr); of frames sharing an sp, the outermost. */
 static bool is_eval_frame_with_dwarf(const struct pyp_native_frame *f)
 {
-    return f->file && !f->inlined && f->function && strcmp(f->function, "_PyEval_EvalFrameDefault") == 0;
+    return f->file && !f->inlined && pyp_is_eval_function(f->function);
 }
 
 void pyp_gdb_levels(const struct pyp_python *py, const struct pyp_stack *s,

@@ -6,7 +6,6 @@
  *   <info target>                    "Symbols from ...", "Local core dump file: `CORE'"
  *   <thread>                         "[Current thread is 1 (Thread 0x... (LWP 8856))]"
  *   @sysroot "target:"               GDB's settings, as `output` prints a string
- *   @debug-file-directory "/usr/lib/debug"
  *   @tstate 140737353934848          the PyThreadState the script found for the thread
  *   @regs RAX RDX RCX RBX RSI RDI RBP RSP R8 ... R15 RIP FS_BASE   (hex, frame 0)
  *   @selected SP PC                  the selected frame (hex)
@@ -43,7 +42,6 @@ struct pyp_gdb_request {
     char *core_path;
     char *exe;
     char *sysroot;              /* NULL for "" or "target:" (the target's own files) */
-    char *debug_dir;
     uint64_t tstate;
     bool have_regs;
     struct user_regs_struct regs;

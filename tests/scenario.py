@@ -30,7 +30,24 @@ def install_scenarios(target):
         os.makedirs(dest, exist_ok=True)
         for name in os.listdir(SCENARIOS):
             if name.endswith('.py'):
-                shutil.copy(os.path.join(SCENARIOS, name), os.path.join(dest, name))
+                _install(os.path.join(SCENARIOS, name), os.path.join(dest, name))
+
+
+def _install(src, dest):
+    """Copies SRC to DEST unless it is there already, whole or not at all: the other test
+    worker may be reading DEST (a source line) at that moment."""
+    with open(src, 'rb') as f:
+        data = f.read()
+    try:
+        with open(dest, 'rb') as f:
+            if f.read() == data:
+                return
+    except OSError:
+        pass
+    temp = '%s.%d.tmp' % (dest, os.getpid())
+    with open(temp, 'wb') as f:
+        f.write(data)
+    os.replace(temp, dest)
 
 
 def host_path(target, path):
@@ -159,17 +176,20 @@ def take_kernel_core(target, scenario, dest_dir):
 DECODER = os.path.join(OUT, 'asan', 'bin', 'pyprinter')
 
 
-def our_script(target):
+def our_script(target, decoder=None):
     """The GDB script generated for exactly this target's CPython (its own headers, so the
-    patch release matches too), as a packager would generate it."""
-    if target.name not in _scripts:
+    patch release matches too), as a packager would generate it. DECODER: the pyprinter
+    it hands work to (default: the ASan build, DECODER; the benchmarks use the release)."""
+    decoder = decoder or DECODER
+    key = (target.name, decoder)
+    if key not in _scripts:
         suffix = 'd' if target.flavour == 'debug' else ''
-        dest = os.path.join(OUT, 'matrix', target.name)
+        dest = os.path.join(OUT, 'matrix', target.name + ('' if decoder == DECODER else '-release'))
         subprocess.run([os.path.join(OUT, 'bin', 'pyprinter-gen'), '--cpython', target.minor,
                         '--variant', target.variant, '--headers', target.include_dir, '-q',
-                        '--decoder', DECODER, '-o', dest], check=True)
-        _scripts[target.name] = os.path.join(dest, 'python%s%s-gdb.gdb' % (target.minor, suffix))
-    return _scripts[target.name]
+                        '--decoder', decoder, '-o', dest], check=True)
+        _scripts[key] = os.path.join(dest, 'python%s%s-gdb.gdb' % (target.minor, suffix))
+    return _scripts[key]
 
 
 SAFE = ['-iex', 'set may-call-functions off', '-iex', 'set may-write-memory off',

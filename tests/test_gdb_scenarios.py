@@ -25,9 +25,11 @@ def on_core(target, name, core_dir, commands, gdb=matrix.GDB_MINIMAL):
 
 
 def commands_prefix(gdb):
-    """The names the commands are run by: py-*, ours in every GDB where python-gdb.py is
-    not loaded (pyp-* and the orders with python-gdb.py: test_gdb_names)."""
-    return 'py'
+    """The names the commands are run by: py-* in gdb-minimal; pyp-*, always ours, in the
+    full GDB, where a distribution's python-gdb.py may be auto-loaded and own py-* (Debian's
+    python3.11 is: /usr/share/gdb/auto-load). py-* in the full GDB, in every order with
+    python-gdb.py: test_gdb_names."""
+    return 'pyp' if gdb == matrix.GDB_FULL else 'py'
 
 
 def record(target, gdb, command, ok):

@@ -59,8 +59,10 @@ def frame_headers(text):
 
 
 def repr_text(text):
-    lines = [l for l in text.splitlines() if not l.startswith(('[New', 'Core was', '#0', 'warning'))]
-    return re.sub(r'^\$\d+ = ', '', '\n'.join(lines[-1:]))
+    """The dict's repr: our py-repr's line, or python-gdb.py's `$N = {...}`; None when
+    neither is there (python-gdb.py failed)."""
+    m = re.search(r'^(?:\$\d+ = )?(\{.*)$', text, re.M)
+    return m.group(1) if m else None
 
 
 def cases(target, tmp):
@@ -78,7 +80,7 @@ def cases(target, tmp):
 
 
 def measure(target, tmp):
-    ours = [scenario.our_script(target)]
+    ours = [scenario.our_script(target, os.path.join(matrix.TOP, 'out', 'bin', 'pyprinter'))]
     theirs = [target.python_gdb]
     rows = []
     for label, core, our_cmd, their_cmd, same in cases(target, tmp):
