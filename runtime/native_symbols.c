@@ -214,39 +214,57 @@ static const struct answer *answer_for(const struct pyp_symbols *s, uint64_t add
     return NULL;
 }
 
-/* One direct scan's answers in the making. */
+/* One direct scan's answers in the making, sorted by address: the best symbol found so
+ * far below each never decreases along them, so a symbol at E improves a run of them
+ * that starts at the first address at or above E and ends at the first it does not. */
 struct scan {
     struct answer *pending;
     size_t count;
-    uint64_t highest;         /* of the pending addresses */
 };
+
+static bool improves(const struct symbol *e, const struct answer *a)
+{
+    return !a->found || e->addr > a->below.addr ||
+           (e->addr == a->below.addr && preferred(e, &a->below));
+}
 
 static void keep_below(void *arg, struct symbol e)
 {
     struct scan *sc = arg;
-    if (e.addr > sc->highest)
-        return;
-    for (size_t i = 0; i < sc->count; i++) {
-        struct answer *a = &sc->pending[i];
-        if (e.addr <= a->addr && (!a->found || e.addr > a->below.addr ||
-                                  (e.addr == a->below.addr && preferred(&e, &a->below)))) {
-            a->below = e;
-            a->found = true;
-        }
+    size_t lo = 0, hi = sc->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sc->pending[mid].addr < e.addr)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    for (size_t i = lo; i < sc->count && improves(&e, &sc->pending[i]); i++) {
+        sc->pending[i].below = e;
+        sc->pending[i].found = true;
+    }
+}
+
+static int by_answer_address(const void *a, const void *b)
+{
+    const struct answer *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
 void pyp_symbols_prepare(struct pyp_symbols *s, const uint64_t *addrs, size_t count)
 {
     if (!s || s->loaded)
         return;
-    struct scan sc = { pyp_xcalloc(count ? count : 1, sizeof *sc.pending), 0, 0 };
+    struct scan sc = { pyp_xcalloc(count ? count : 1, sizeof *sc.pending), 0 };
     for (size_t i = 0; i < count; i++)
-        if (!answer_for(s, addrs[i])) {
+        if (!answer_for(s, addrs[i]))
             sc.pending[sc.count++].addr = addrs[i];
-            if (addrs[i] > sc.highest)
-                sc.highest = addrs[i];
-        }
+    qsort(sc.pending, sc.count, sizeof *sc.pending, by_answer_address);
+    size_t distinct = 0;
+    for (size_t i = 0; i < sc.count; i++)
+        if (distinct == 0 || sc.pending[distinct - 1].addr != sc.pending[i].addr)
+            sc.pending[distinct++] = sc.pending[i];
+    sc.count = distinct;
     if (sc.count > 0 && (s->scans >= DIRECT_SCANS || sc.count > DIRECT_BATCH)) {
         load(s);
     } else if (sc.count > 0) {
