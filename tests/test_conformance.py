@@ -1,0 +1,258 @@
+"""Conformance: CPython's own test_gdb, run against pyprinter's GDB script, on every
+matrix target.
+
+For each target its own version's test_gdb (pyenv: lib/python3.X/test; Debian and sid:
+libpython3.X-testsuite) runs once, in that interpreter, through
+tests/conformance/run_test_gdb.py, with tests/conformance/bin/gdb first on PATH: the
+tests' questions to GDB's Python go to the full GDB, every test's run to gdb-minimal
+with our script for that target sourced first. The skips that keep test_gdb to
+unoptimized source builds are lifted; `py-repr` stands in for the pretty-printer.
+Stripped release builds get their -dbg package's DWARF (the tests break on builtin_id),
+for GDB's breakpoints: our script reads none.
+
+Each test must pass, or be one of the expected differences below, each with its reason
+and a check that our output is exactly the documented one (what Python itself says), so
+that a difference that disappears or changes fails too; a skip must be one that says
+why the test cannot apply. The run ends with passed / expected-different / skipped per
+target."""
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+
+import matrix
+import pytest
+from conftest import REPORT, target_params, usable
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'conformance')
+RUNNER = os.path.join(HERE, 'run_test_gdb.py')
+WRAPPER_DIR = os.path.join(HERE, 'bin')
+OUT = os.path.join(matrix.TOP, 'out', 'conformance')
+DECODER = os.path.join(matrix.TOP, 'out', 'bin', 'pyprinter')
+# Inside the sid chroot: one directory per checkout (two worktrees' runs must not share it).
+CHROOT_DIR = '/tmp/pyprinter-conformance-' + hashlib.sha1(matrix.TOP.encode()).hexdigest()[:8]
+SECTION = 'CPython test_gdb with our script in gdb-minimal'
+
+
+# ---- expected differences ------------------------------------------------------------
+
+@dataclasses.dataclass
+class Different:
+    """A test whose expectation differs from what we print, deliberately. CHECK(test)
+    returns what is wrong with the test's outcome ('' when it failed exactly as
+    documented); APPLIES(target) limits it to some targets."""
+    test: str
+    reason: str
+    check: object
+    applies: object = lambda target: True
+
+
+def reprs_are_pythons(test):
+    """Every value py-repr printed is Python's own repr of it."""
+    if not test['reprs']:
+        return 'no py-repr output was recorded'
+    bad = ['%r: we print %r, Python %r' % (r['source'], r['gdb'], r.get('repr', r.get('error')))
+           for r in test['reprs'] if r['gdb'] != r.get('repr')]
+    return '\n'.join(bad)
+
+
+def frame_repr_is_pythons(test):
+    """py-repr of a frame object prints python-gdb.py's frame line with what Python says
+    of the frame: its file, line, function and locals."""
+    frames = [r for r in test['reprs'] if 'frame' in r]
+    if not frames:
+        return 'no py-repr of a frame was recorded: %r' % test['reprs']
+    bad = []
+    for r in frames:
+        f = r['frame']
+        want = 'Frame 0x[0-9a-f]+, for file %s, line %d, in %s \\(%s\\)' % (
+            re.escape(f['file']), f['line'], re.escape(f['function']),
+            re.escape(', '.join('%s=%s' % (k, v) for k, v in f['locals'])))
+        if not re.fullmatch(want, r['gdb']):
+            bad.append('we print %r; Python says %r' % (r['gdb'], want))
+    return '\n'.join(bad)
+
+
+EXPECTED = [
+    Different('PrettyPrintTests.test_exceptions',
+              'an exception prints as Python prints it, RuntimeError(\'I am an error\'); '
+              'test_gdb expects python-gdb.py\'s repr of the args tuple, '
+              'RuntimeError(\'I am an error\',)',
+              reprs_are_pythons),
+    Different('PrettyPrintTests.test_frames',
+              'test_frames matches `$1 = Frame 0x..., for file <string>, line 4, in foo (a=3, ...)`, '
+              'the value-history line of GDB\'s `print` with python-gdb.py\'s pretty-printer; '
+              'a GDB without Python has no pretty-printers, and py-repr, standing in for print, '
+              'prints the frame line alone',
+              frame_repr_is_pythons),
+]
+
+# Skips that say why a test cannot apply here: (test name pattern, skip reason pattern,
+# why).
+CANNOT_APPLY = [
+    (r'JitBacktraceTests\.', r'requires native JIT execution active',
+     'test_jit checks GDB\'s own `bt` through JIT code, with GDB\'s Python, and no py-* '
+     'command; the JIT of Debian\'s 3.15 is built but off'),
+]
+
+
+# ---- running test_gdb --------------------------------------------------------------
+
+def test_gdb_location(target):
+    """Host path of TARGET's test/ directory when it holds test_gdb, else ''."""
+    if target.name.startswith('pyenv-'):
+        lib = os.path.join(os.path.dirname(os.path.dirname(target.executable)), 'lib')
+    else:
+        lib = os.path.join(target.sysroot or '/', 'usr', 'lib')
+    test_dir = os.path.join(lib, 'python' + target.minor, 'test')
+    for name in ('test_gdb', 'test_gdb.py'):
+        if os.path.exists(os.path.join(test_dir, name)):
+            return test_dir
+    return ''
+
+
+def _install(src, dest):
+    """SRC at DEST (a hard link where it can be), unless DEST is the same file already."""
+    if os.path.exists(dest) and os.path.samefile(src, dest):
+        return
+    temp = '%s.%d.tmp' % (dest, os.getpid())
+    try:
+        os.link(src, temp)
+    except OSError:
+        shutil.copy2(src, temp)
+    os.replace(temp, dest)
+
+
+def _generate(target, decoder, dest):
+    """Our script for TARGET, handing off to DECODER, generated into DEST."""
+    suffix = 'd' if target.flavour == 'debug' else ''
+    subprocess.run([os.path.join(matrix.TOP, 'out', 'bin', 'pyprinter-gen'), '--cpython', target.minor,
+                    '--variant', target.variant, '--headers', target.include_dir, '-q',
+                    '--decoder', decoder, '-o', dest], check=True)
+    return os.path.join(dest, 'python%s%s-gdb.gdb' % (target.minor, suffix))
+
+
+def run_test_gdb(target):
+    """Runs TARGET's own test_gdb once; returns (its results, the GDB runs per kind,
+    seconds)."""
+    work = os.path.join(OUT, target.name)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    env = {'PATH': '%s:/usr/bin:/bin', 'HOME': os.environ.get('HOME', '/root'), 'LC_ALL': 'C.UTF-8',
+           'PYP_CONF_GDB_FULL': matrix.GDB_FULL}
+    if target.stripped:
+        env['PYP_CONF_DEBUG_DIR'] = '/usr/lib/debug'   # inside the chroot for sid
+    if target.sysroot:
+        root = target.sysroot
+        inside = '%s/%s' % (CHROOT_DIR, target.name)
+        host = os.path.join(root, inside.lstrip('/'))
+        shutil.rmtree(host, ignore_errors=True)
+        os.makedirs(os.path.join(host, 'bin'))
+        shared = os.path.join(root, CHROOT_DIR.lstrip('/'))
+        for src, name in ((matrix.GDB_MINIMAL, 'gdb-minimal'), (DECODER, 'pyprinter'), (RUNNER, 'run_test_gdb.py')):
+            _install(src, os.path.join(shared, name))
+        shutil.copy2(os.path.join(WRAPPER_DIR, 'gdb'), os.path.join(host, 'bin', 'gdb'))
+        script = _generate(target, CHROOT_DIR + '/pyprinter', host)
+        env.update(PATH=env['PATH'] % (inside + '/bin'), PYP_CONF_GDB_MINIMAL=CHROOT_DIR + '/gdb-minimal',
+                   PYP_CONF_SCRIPT=inside + '/' + os.path.basename(script),
+                   PYP_CONF_INDEX_CACHE=inside + '/gdb-index', PYP_CONF_LOG=inside + '/runs.log')
+        inner = ['/usr/bin/env', '-i'] + ['%s=%s' % kv for kv in sorted(env.items())]
+        inner += ['/' + os.path.relpath(target.executable, root), CHROOT_DIR + '/run_test_gdb.py',
+                  inside + '/result.json']
+        # /proc inside the chroot for GDB, mounted in a mount namespace of this run's own:
+        # nobody else sees it, and it goes away with the run.
+        argv = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+                'mount --bind /proc "$1/proc" && shift && exec /usr/sbin/chroot "$@"', 'sh', root] + inner
+        result, log = os.path.join(host, 'result.json'), os.path.join(host, 'runs.log')
+    else:
+        script = _generate(target, DECODER, work)
+        env.update(PATH=env['PATH'] % WRAPPER_DIR, PYP_CONF_GDB_MINIMAL=matrix.GDB_MINIMAL,
+                   PYP_CONF_SCRIPT=script, PYP_CONF_INDEX_CACHE=os.path.join(work, 'gdb-index'),
+                   PYP_CONF_LOG=os.path.join(work, 'runs.log'))
+        result, log = os.path.join(work, 'result.json'), os.path.join(work, 'runs.log')
+        argv = [target.executable, RUNNER, result]
+    start = time.time()
+    with open(os.path.join(work, 'runner.out'), 'wb') as f:
+        r = subprocess.run(argv, env=env, stdout=f, stderr=subprocess.STDOUT, cwd='/', timeout=1800)
+    seconds = time.time() - start
+    with open(os.path.join(work, 'runner.out'), 'rb') as f:
+        tail = f.read()[-3000:].decode('utf-8', 'replace')
+    assert r.returncode == 0 and os.path.exists(result), 'run_test_gdb failed (%d):\n%s' % (r.returncode, tail)
+    with open(result) as f:
+        results = json.load(f)
+    runs = {}
+    if os.path.exists(log):
+        with open(log) as f:
+            for line in f:
+                runs[line.strip()] = runs.get(line.strip(), 0) + 1
+    if target.sysroot:
+        shutil.copy2(result, os.path.join(work, 'result.json'))
+    return results, runs, seconds
+
+
+# ---- judging -----------------------------------------------------------------------
+
+def short_name(test_id):
+    """'test.test_gdb.test_misc.PyListTests.test_basic_command' -> 'PyListTests.test_basic_command'"""
+    return '.'.join(test_id.split('.')[-2:])
+
+
+def last_output(test):
+    return test['runs'][-1]['stdout'][-2500:] if test['runs'] else '(no GDB run)'
+
+
+def judge(target, tests):
+    """(passed, expected-different, skipped lines, problems) of TESTS on TARGET."""
+    passed, different, skipped, problems = [], [], [], []
+    expected = {d.test: d for d in EXPECTED if d.applies(target)}
+    for t in tests:
+        name = short_name(t['id'])
+        details = '\n'.join(t['details'])
+        if name in expected:
+            d = expected.pop(name)
+            if t['outcome'] == 'passed':
+                problems.append('%s passed: the expected difference is gone (%s)' % (name, d.reason))
+                continue
+            wrong = 'it ended %s, not with a failed assertion' % t['outcome'] if t['outcome'] != 'failed' else ''
+            wrong = wrong or d.check(t)
+            if wrong:
+                problems.append('%s: not the expected difference (%s):\n%s\n%s' % (name, d.reason, wrong, details))
+            else:
+                different.append(name)
+        elif t['outcome'] == 'passed':
+            passed.append(name)
+        elif t['outcome'] == 'skipped':
+            why = [w for pattern, reason, w in CANNOT_APPLY
+                   if re.search(pattern, name) and re.search(reason, details)]
+            if why:
+                skipped.append('%s: %s' % (name, why[0]))
+            else:
+                problems.append('%s skipped: %s' % (name, details))
+        else:
+            problems.append('%s %s:\n%s\nlast GDB output:\n%s' % (name, t['outcome'], details, last_output(t)))
+    for d in expected.values():
+        problems.append('%s did not run (expected different: %s)' % (d.test, d.reason))
+    return passed, different, skipped, problems
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_cpython_test_gdb(target):
+    usable(target)
+    if not test_gdb_location(target):
+        pytest.skip('%s has no test_gdb: %s' % (target.name, 'install libpython%s-testsuite (./setup)'
+                                                 % target.minor if not target.name.startswith('pyenv-')
+                                                 else 'the pyenv build has no lib/python%s/test' % target.minor))
+    results, runs, seconds = run_test_gdb(target)
+    passed, different, skipped, problems = judge(target, results['tests'])
+    REPORT.append((SECTION, '%-13s passed %2d  expected different %d  skipped %d   (%d GDB runs in '
+                   'gdb-minimal, %d in the full GDB, %.0f s)' % (
+                       target.name, len(passed), len(different), len(skipped), runs.get('minimal', 0),
+                       runs.get('full', 0), seconds)))
+    for line in skipped:
+        REPORT.append((SECTION + ': tests that cannot apply', '%-13s %s' % (target.name, line)))
+    assert not problems, '%s: %d of %d tests of test_gdb:\n\n%s' % (
+        target.name, len(problems), len(results['tests']), '\n\n'.join(problems))
