@@ -84,10 +84,11 @@ EXPECTED = [
               'RuntimeError(\'I am an error\',)',
               reprs_are_pythons),
     Different('PrettyPrintTests.test_frames',
-              'test_frames matches `$1 = Frame 0x..., for file <string>, line 4, in foo (a=3, ...)`, '
+              'test_frames matches `$1 = Frame 0x..., for file <string>, line N, in foo (...)`, '
               'the value-history line of GDB\'s `print` with python-gdb.py\'s pretty-printer; '
               'a GDB without Python has no pretty-printers, and py-repr, standing in for print, '
-              'prints the frame line alone',
+              'prints the frame line alone (checked against the frame as Python saw it: file, '
+              'line, function, locals)',
               frame_repr_is_pythons),
 ]
 

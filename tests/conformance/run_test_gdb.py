@@ -49,20 +49,30 @@ def lift_import_skips():
 
 
 def python_view(source):
-    """What Python says of the first object SOURCE passes to id(): its repr, and for a
-    frame its file, line, function and locals."""
+    """What Python says of the first object SOURCE passes to id(): its repr; for a frame
+    its file, line, function and locals; for a code object the same of the frame of its
+    last finished call (the zombie frame 3.8-3.10 keep in the code object: it ended at
+    the line of its return and holds no variables)."""
     seen = []
+    returned = {}
 
     def capture(obj):
         if not seen:
             seen.append(obj)
         return 0
+
+    def profile(frame, event, arg):
+        if event == 'return':
+            returned[frame.f_code] = frame.f_lineno
     import builtins
+    sys.setprofile(profile)
     try:
         exec(compile(source, '<string>', 'exec'), {'id': capture, '__builtins__': builtins})
     except BaseException as e:  # a snippet that raises after its id() still counts
         if not seen:
             return {'error': '%s: %s' % (type(e).__name__, e)}
+    finally:
+        sys.setprofile(None)
     if not seen:
         return {'error': 'id() was never called'}
     obj = seen[0]
@@ -71,6 +81,9 @@ def python_view(source):
         view['frame'] = {'file': obj.f_code.co_filename, 'line': obj.f_lineno,
                          'function': obj.f_code.co_name,
                          'locals': [[k, repr(v)] for k, v in obj.f_locals.items()]}
+    if type(obj).__name__ == 'code' and obj in returned:
+        view['frame'] = {'file': obj.co_filename, 'line': returned[obj],
+                         'function': obj.co_name, 'locals': []}
     return view
 
 
