@@ -92,18 +92,36 @@ EXPECTED = [
               frame_repr_is_pythons),
 ]
 
-# Skips that say why a test cannot apply here: (test name pattern, skip reason pattern,
-# why).
+@dataclasses.dataclass
+class Cannot:
+    """A test that cannot apply on some build, and says why: it was skipped, or failed,
+    with EVIDENCE (a regular expression) in its skip reason or in GDB's output."""
+    test: str
+    evidence: str
+    why: str
+
+    def matches(self, name, test):
+        if not re.fullmatch(self.test, name) or test['outcome'] not in ('skipped', 'failed'):
+            return False
+        text = '\n'.join(test['details'] + [r['stdout'] + r['stderr'] for r in test['runs']])
+        return re.search(self.evidence, text) is not None
+
+
 CANNOT_APPLY = [
-    (r'JitBacktraceTests\.', r'requires native JIT execution active',
-     'test_jit checks GDB\'s own `bt` through JIT code, with GDB\'s Python, and no py-* '
-     'command; the JIT of Debian\'s 3.15 is built but off'),
+    Cannot(r'JitBacktraceTests\..*', r'requires native JIT execution active',
+           'test_jit checks GDB\'s own `bt` through JIT code, with GDB\'s Python, and no py-* '
+           'command; the JIT of Debian\'s 3.15 is built but off'),
+    Cannot(r'PyBtTests\.test_gc', r'Breakpoint \d+ \(update_refs\) pending\.\n'
+           r'\[Inferior 1 \(process \d+\) exited normally\]',
+           'GDB 13 cannot break on update_refs, test_gc\'s way into the collector, in this '
+           'LTO build (it is inlined; GDB finds it only once its compilation unit is expanded): '
+           'the program runs to its end and there is no stack to show'),
 ]
 
 
 # ---- running test_gdb --------------------------------------------------------------
 
-def test_gdb_location(target):
+def testsuite_dir(target):
     """Host path of TARGET's test/ directory when it holds test_gdb, else ''."""
     if target.name.startswith('pyenv-'):
         lib = os.path.join(os.path.dirname(os.path.dirname(target.executable)), 'lib')
@@ -226,13 +244,10 @@ def judge(target, tests):
                 different.append(name)
         elif t['outcome'] == 'passed':
             passed.append(name)
+        elif any(c.matches(name, t) for c in CANNOT_APPLY):
+            skipped.append('%s: %s' % (name, next(c.why for c in CANNOT_APPLY if c.matches(name, t))))
         elif t['outcome'] == 'skipped':
-            why = [w for pattern, reason, w in CANNOT_APPLY
-                   if re.search(pattern, name) and re.search(reason, details)]
-            if why:
-                skipped.append('%s: %s' % (name, why[0]))
-            else:
-                problems.append('%s skipped: %s' % (name, details))
+            problems.append('%s skipped: %s' % (name, details))
         else:
             problems.append('%s %s:\n%s\nlast GDB output:\n%s' % (name, t['outcome'], details, last_output(t)))
     for d in expected.values():
@@ -243,7 +258,7 @@ def judge(target, tests):
 @pytest.mark.parametrize('target', target_params())
 def test_cpython_test_gdb(target):
     usable(target)
-    if not test_gdb_location(target):
+    if not testsuite_dir(target):
         pytest.skip('%s has no test_gdb: %s' % (target.name, 'install libpython%s-testsuite (./setup)'
                                                  % target.minor if not target.name.startswith('pyenv-')
                                                  else 'the pyenv build has no lib/python%s/test' % target.minor))
