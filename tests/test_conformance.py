@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import time
@@ -155,14 +156,20 @@ def _generate(target, decoder, dest):
     return os.path.join(dest, 'python%s%s-gdb.gdb' % (target.minor, suffix))
 
 
+def _children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_test_gdb(target):
     """Runs TARGET's own test_gdb once; returns (its results, the GDB runs per kind,
-    seconds)."""
+    (wall seconds, CPU seconds of everything it ran))."""
     work = os.path.join(OUT, target.name)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    env = {'PATH': '%s:/usr/bin:/bin', 'HOME': os.environ.get('HOME', '/root'), 'LC_ALL': 'C.UTF-8',
-           'PYP_CONF_GDB_FULL': matrix.GDB_FULL}
+    # HOME: a directory of the run's own, for the script's session directories (one per
+    # GDB run, ~/.cache/pyprinter/gdb.N).
+    env = {'LC_ALL': 'C.UTF-8', 'PYP_CONF_GDB_FULL': matrix.GDB_FULL}
     if target.stripped:
         env['PYP_CONF_DEBUG_DIR'] = '/usr/lib/debug'   # inside the chroot for sid
     if target.sysroot:
@@ -176,7 +183,9 @@ def run_test_gdb(target):
             _install(src, os.path.join(shared, name))
         shutil.copy2(os.path.join(WRAPPER_DIR, 'gdb'), os.path.join(host, 'bin', 'gdb'))
         script = _generate(target, CHROOT_DIR + '/pyprinter', host)
-        env.update(PATH=env['PATH'] % (inside + '/bin'), PYP_CONF_GDB_MINIMAL=CHROOT_DIR + '/gdb-minimal',
+        os.makedirs(os.path.join(host, 'home'))
+        env.update(PATH=inside + '/bin:/usr/bin:/bin', HOME=inside + '/home',
+                   PYP_CONF_GDB_MINIMAL=CHROOT_DIR + '/gdb-minimal',
                    PYP_CONF_SCRIPT=inside + '/' + os.path.basename(script),
                    PYP_CONF_INDEX_CACHE=inside + '/gdb-index', PYP_CONF_LOG=inside + '/runs.log')
         inner = ['/usr/bin/env', '-i'] + ['%s=%s' % kv for kv in sorted(env.items())]
@@ -189,15 +198,17 @@ def run_test_gdb(target):
         result, log = os.path.join(host, 'result.json'), os.path.join(host, 'runs.log')
     else:
         script = _generate(target, DECODER, work)
-        env.update(PATH=env['PATH'] % WRAPPER_DIR, PYP_CONF_GDB_MINIMAL=matrix.GDB_MINIMAL,
+        os.makedirs(os.path.join(work, 'home'))
+        env.update(PATH=WRAPPER_DIR + ':/usr/bin:/bin', HOME=os.path.join(work, 'home'),
+                   PYP_CONF_GDB_MINIMAL=matrix.GDB_MINIMAL,
                    PYP_CONF_SCRIPT=script, PYP_CONF_INDEX_CACHE=os.path.join(work, 'gdb-index'),
                    PYP_CONF_LOG=os.path.join(work, 'runs.log'))
         result, log = os.path.join(work, 'result.json'), os.path.join(work, 'runs.log')
         argv = [target.executable, RUNNER, result]
-    start = time.time()
+    start, used = time.time(), _children_cpu()
     with open(os.path.join(work, 'runner.out'), 'wb') as f:
         r = subprocess.run(argv, env=env, stdout=f, stderr=subprocess.STDOUT, cwd='/', timeout=1800)
-    seconds = time.time() - start
+    seconds = (time.time() - start, _children_cpu() - used)
     with open(os.path.join(work, 'runner.out'), 'rb') as f:
         tail = f.read()[-3000:].decode('utf-8', 'replace')
     assert r.returncode == 0 and os.path.exists(result), 'run_test_gdb failed (%d):\n%s' % (r.returncode, tail)
@@ -257,17 +268,20 @@ def judge(target, tests):
 
 @pytest.mark.parametrize('target', target_params())
 def test_cpython_test_gdb(target):
+    why = target.skip or ('' if testsuite_dir(target) else 'no test_gdb: ' + (
+        'the pyenv build has no lib/python%s/test' % target.minor if target.name.startswith('pyenv-')
+        else 'libpython%s-testsuite is not installed (./setup installs it)' % target.minor))
+    if why:
+        REPORT.append((SECTION, '%-13s SKIPPED: %s' % (target.name, why)))
     usable(target)
-    if not testsuite_dir(target):
-        pytest.skip('%s has no test_gdb: %s' % (target.name, 'install libpython%s-testsuite (./setup)'
-                                                 % target.minor if not target.name.startswith('pyenv-')
-                                                 else 'the pyenv build has no lib/python%s/test' % target.minor))
+    if why:
+        pytest.skip('%s: %s' % (target.name, why))
     results, runs, seconds = run_test_gdb(target)
     passed, different, skipped, problems = judge(target, results['tests'])
     REPORT.append((SECTION, '%-13s passed %2d  expected different %d  skipped %d   (%d GDB runs in '
-                   'gdb-minimal, %d in the full GDB, %.0f s)' % (
+                   'gdb-minimal, %d in the full GDB; %.0f s, %.0f s CPU)' % (
                        target.name, len(passed), len(different), len(skipped), runs.get('minimal', 0),
-                       runs.get('full', 0), seconds)))
+                       runs.get('full', 0), seconds[0], seconds[1])))
     for line in skipped:
         REPORT.append((SECTION + ': tests that cannot apply', '%-13s %s' % (target.name, line)))
     assert not problems, '%s: %d of %d tests of test_gdb:\n\n%s' % (
