@@ -122,7 +122,7 @@ CANNOT_APPLY = [
 
 # ---- running test_gdb --------------------------------------------------------------
 
-def testsuite_dir(target):
+def suite_dir(target):
     """Host path of TARGET's test/ directory when it holds test_gdb, else ''."""
     if target.name.startswith('pyenv-'):
         lib = os.path.join(os.path.dirname(os.path.dirname(target.executable)), 'lib')
@@ -268,7 +268,7 @@ def judge(target, tests):
 
 @pytest.mark.parametrize('target', target_params())
 def test_cpython_test_gdb(target):
-    why = target.skip or ('' if testsuite_dir(target) else 'no test_gdb: ' + (
+    why = target.skip or ('' if suite_dir(target) else 'no test_gdb: ' + (
         'the pyenv build has no lib/python%s/test' % target.minor if target.name.startswith('pyenv-')
         else 'libpython%s-testsuite is not installed (./setup installs it)' % target.minor))
     if why:
