@@ -194,7 +194,7 @@ def run_test_gdb(target):
         # /proc inside the chroot for GDB, mounted in a mount namespace of this run's own:
         # nobody else sees it, and it goes away with the run.
         argv = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
-                'mount --bind /proc "$1/proc" && shift && exec /usr/sbin/chroot "$@"', 'sh', root] + inner
+                'mount --bind /proc "$1/proc" && exec /usr/sbin/chroot "$@"', 'sh', root] + inner
         result, log = os.path.join(host, 'result.json'), os.path.join(host, 'runs.log')
     else:
         script = _generate(target, DECODER, work)
