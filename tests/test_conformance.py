@@ -43,13 +43,12 @@ SECTION = 'CPython test_gdb with our script in gdb-minimal'
 
 @dataclasses.dataclass
 class Different:
-    """A test whose expectation differs from what we print, deliberately. CHECK(test)
-    returns what is wrong with the test's outcome ('' when it failed exactly as
-    documented); APPLIES(target) limits it to some targets."""
+    """A test whose expectation differs from what we print, deliberately, on every
+    target. CHECK(test) returns what is wrong with the test's outcome ('' when it failed
+    exactly as documented)."""
     test: str
     reason: str
     check: object
-    applies: object = lambda target: True
 
 
 def reprs_are_pythons(test):
@@ -298,10 +297,10 @@ def last_output(test):
     return test['runs'][-1]['stdout'][-2500:] if test['runs'] else '(no GDB run)'
 
 
-def judge(target, tests):
-    """(passed, expected-different, skipped lines, problems) of TESTS on TARGET."""
+def judge(tests):
+    """(passed, expected-different, skipped lines, problems) of one target's TESTS."""
     passed, different, skipped, problems = [], [], [], []
-    expected = {d.test: d for d in EXPECTED if d.applies(target)}
+    expected = {d.test: d for d in EXPECTED}
     by_name = {short_name(t['id']): t for t in tests}
     for t in tests:
         name = short_name(t['id'])
@@ -320,7 +319,8 @@ def judge(target, tests):
         elif t['outcome'] == 'passed':
             passed.append(name)
         elif any(c.matches(name, t, by_name) for c in CANNOT_APPLY):
-            skipped.append('%s: %s' % (name, next(c.why for c in CANNOT_APPLY if c.matches(name, t, by_name))))
+            why = next(c.why for c in CANNOT_APPLY if c.matches(name, t, by_name))
+            skipped.append('%s: %s' % (name, why))
         elif t['outcome'] == 'skipped':
             problems.append('%s skipped: %s' % (name, details))
         else:
@@ -341,7 +341,7 @@ def test_cpython_test_gdb(target):
     if why:
         pytest.skip('%s: %s' % (target.name, why))
     results, runs, seconds = run_test_gdb(target)
-    passed, different, skipped, problems = judge(target, results['tests'])
+    passed, different, skipped, problems = judge(results['tests'])
     REPORT.append((SECTION, '%-13s passed %2d  expected different %d  skipped %d   (%d GDB runs in '
                    'gdb-minimal, %d in the full GDB; %.0f s, %.0f s CPU)' % (
                        target.name, len(passed), len(different), len(skipped), runs.get('minimal', 0),
