@@ -2,6 +2,7 @@
  *
  *   pyprinter-gen --cpython 3.12 [--headers DIR] [--variant V] [--target T] [-o DIR]
  *   pyprinter-gen --cpython 3.12 --query NAME
+ *   pyprinter-gen --cpython 3.12 --printable FILE [--python PYTHON]
  *   pyprinter-gen --list
  *   pyprinter-gen --c-header FILE
  *   pyprinter-gen --registry FILE */
@@ -19,6 +20,7 @@
 #include "headers.h"
 #include "manifest.h"
 #include "outfile.h"
+#include "printable.h"
 #include "registry.h"
 #include "render.h"
 #include "table.h"
@@ -33,6 +35,9 @@ static const char default_target[] = "x86_64-linux-gnu";
 static const char usage[] =
     "usage: pyprinter-gen --cpython 3.X [options]    generate the layout table of CPython 3.X\n"
     "       pyprinter-gen --cpython 3.X --query NAME print one fact of the table\n"
+    "       pyprinter-gen --cpython 3.X --printable FILE\n"
+    "                                                write which characters str.isprintable()\n"
+    "                                                accepts, as the interpreter says\n"
     "       pyprinter-gen --list                     list supported versions and variants\n"
     "       pyprinter-gen --c-header FILE            write the fact index header (pyp_facts.h)\n"
     "       pyprinter-gen --registry FILE            write every committed table as C source for\n"
@@ -58,6 +63,10 @@ static const char usage[] =
     "                      Offsets and sizes print in bytes; a bit-field prints\n"
     "                      'BYTE BIT WIDTH'\n"
     "  --committed         use the committed table even when headers are found\n"
+    "  --python PYTHON     the CPython 3.X interpreter to ask which characters\n"
+    "                      str.isprintable() accepts (repr() escapes the others); default:\n"
+    "                      the one installed with the headers, else the committed ranges\n"
+    "                      in versions/printable/\n"
     "  --templates DIR     the GDB script templates (default: templates/ beside versions/)\n"
     "  --decoder PATH      the pyprinter the GDB script hands py-bt and py-bt-full to (default:\n"
     "                      pyprinter beside this program; '' for none: the script alone)\n"
@@ -78,6 +87,8 @@ struct options {
     const char *registry;
     const char *versions;
     const char *templates;
+    const char *python;
+    const char *printable;
     const char *decoder;      /* NULL: pyprinter beside this program, if there is one */
     const char *defines[32];
     size_t define_count;
@@ -137,6 +148,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         { "no-build-flags", no_argument, NULL, 'N' },
         { "templates", required_argument, NULL, 'T' },
         { "registry", required_argument, NULL, 'R' },
+        { "python", required_argument, NULL, 'P' },
+        { "printable", required_argument, NULL, 'W' },
         { "decoder", required_argument, NULL, 'E' },
         { NULL, 0, NULL, 0 },
     };
@@ -168,6 +181,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'q': o->quiet = true; break;
         case 'N': o->no_build_flags = true; break;
         case 'T': o->templates = optarg; break;
+        case 'P': o->python = optarg; break;
+        case 'W': o->printable = optarg; break;
         case 'E': o->decoder = optarg; break;
         case 'D':
             if (o->define_count == sizeof o->defines / sizeof o->defines[0])
@@ -267,12 +282,13 @@ static int write_registry(const struct options *o)
  * WHERE says which, for the report. */
 static bool obtain_table(const struct options *o, const struct manifest *m,
                          const struct descriptor *d, const struct variant *v,
-                         struct layout_table *t, char *where, size_t where_size)
+                         struct layout_table *t, char *where, size_t where_size,
+                         char *dir, size_t dir_size)
 {
-    char err[2048], dir[4096];
+    char err[2048];
     bool have_headers = false;
     if (o->headers) {
-        snprintf(dir, sizeof dir, "%s", o->headers);
+        snprintf(dir, dir_size, "%s", o->headers);
         char *python_h = xasprintf("%s/Python.h", dir);
         have_headers = file_exists(python_h);
         free(python_h);
@@ -281,7 +297,7 @@ static bool obtain_table(const struct options *o, const struct manifest *m,
             return false;
         }
     } else if (!o->committed) {
-        have_headers = headers_find(d->minor, v->abiflags, dir, sizeof dir);
+        have_headers = headers_find(d->minor, v->abiflags, dir, dir_size);
     }
     if (have_headers) {
         char *private_header = xasprintf("%s/private-structs.h", o->versions);
@@ -307,6 +323,7 @@ static bool obtain_table(const struct options *o, const struct manifest *m,
         snprintf(where, where_size, "headers in %s", dir);
         return true;
     }
+    dir[0] = '\0';
     char path[4096];
     if (!committed_find(o->versions, o->target, d->minor, v->name, path, sizeof path)) {
         char *what = xasprintf("3.%d %s for %s", d->minor, v->name, o->target);
@@ -435,7 +452,8 @@ static char *decoder_path(const struct options *o)
     return path;
 }
 
-static bool write_script(const struct options *o, const struct layout_table *t, const char *path)
+static bool write_script(const struct options *o, const struct layout_table *t,
+                         const struct printable *pr, const char *path)
 {
     char *decoder = decoder_path(o);
     char *templates = o->templates ? xstrdup(o->templates) : xasprintf("%s/../templates", o->versions);
@@ -446,7 +464,7 @@ static bool write_script(const struct options *o, const struct layout_table *t, 
     if (out.f == NULL) {
         outfile_abandon(&out);
         fail(1, "cannot write %s", path);
-    } else if (!render_gdb_script(t, templates, decoder, out.f, err, sizeof err)) {
+    } else if (!render_gdb_script(t, pr, templates, decoder, out.f, err, sizeof err)) {
         outfile_abandon(&out);
         fail(1, "%s", err);
     } else if (!outfile_commit(&out)) {
@@ -459,7 +477,8 @@ static bool write_script(const struct options *o, const struct layout_table *t, 
     return ok;
 }
 
-static int write_outputs(const struct options *o, const struct layout_table *t, const char *where)
+static int write_outputs(const struct options *o, const struct layout_table *t,
+                         const struct printable *pr, const char *where)
 {
     char *dir = o->output ? xstrdup(o->output) : xasprintf("out/3.%d", t->minor);
     char *json = xasprintf("%s/layout-3.%d-%s.json", dir, t->minor, t->variant);
@@ -472,7 +491,7 @@ static int write_outputs(const struct options *o, const struct layout_table *t, 
         rc = fail(1, "cannot write %s", json);
     else if (!write_file(c, t, table_write_c))
         rc = fail(1, "cannot write %s", c);
-    else if (!write_script(o, t, gdb))
+    else if (!write_script(o, t, pr, gdb))
         rc = 1;
     if (rc == 0 && !o->quiet) {
         size_t present = 0;
@@ -483,11 +502,58 @@ static int write_outputs(const struct options *o, const struct layout_table *t, 
                t->defines);
         printf("  layout table (JSON): %s\n  layout table (C):    %s\n  GDB script:          %s\n",
                json, c, gdb);
+        printf("  printable ranges:    %zu, Unicode %s, from %s\n", pr->count, pr->unicode,
+               pr->from);
     }
     free(gdb);
     free(json);
     free(c);
     free(dir);
+    return rc;
+}
+
+/* The printable ranges of 3.MINOR: from --python, else from the interpreter installed
+ * with the headers in HEADERS ("" for none) when it runs, else the committed ones. */
+static bool obtain_printable(const struct options *o, int minor, const char *headers,
+                             struct printable *p)
+{
+    char err[4400];
+    if (o->python) {
+        if (printable_from_python(o->python, minor, p, err, sizeof err))
+            return true;
+        fail(1, "%s", err);
+        return false;
+    }
+    char *python = headers[0] ? printable_python_beside(headers) : NULL;
+    bool ok = python && printable_from_python(python, minor, p, err, sizeof err);
+    free(python);
+    if (ok)
+        return true;
+    if (printable_read_committed(o->versions, minor, p, err, sizeof err))
+        return true;
+    fail(1, "%s", err);
+    return false;
+}
+
+/* --printable FILE: the ranges as the interpreter says, in the committed form. */
+static int write_printable(const struct options *o, int minor, const char *headers)
+{
+    struct printable p;
+    char err[4400];
+    char *python = o->python ? xstrdup(o->python) : headers[0] ? printable_python_beside(headers) : NULL;
+    if (!python)
+        return fail(1, "no interpreter installed with the headers to ask%s: pass --python PYTHON",
+                    "");
+    bool ok = printable_from_python(python, minor, &p, err, sizeof err);
+    free(python);
+    if (!ok)
+        return fail(1, "%s", err);
+    struct outfile out;
+    outfile_open(&out, o->printable);
+    if (out.f)
+        printable_write(&p, out.f);
+    int rc = outfile_commit(&out) ? 0 : fail(1, "cannot write %s", o->printable);
+    printable_free(&p);
     return rc;
 }
 
@@ -518,9 +584,21 @@ static int generate(const struct options *o)
         rc = 2;
     } else {
         struct layout_table t;
-        char where[4200];
-        if (obtain_table(o, &m, &d, v, &t, where, sizeof where)) {
-            rc = o->query ? query(o, &m, &t) : write_outputs(o, &t, where);
+        struct printable pr;
+        char where[4200], headers[4096] = "";
+        if (o->printable) {
+            if (o->headers)
+                snprintf(headers, sizeof headers, "%s", o->headers);
+            else if (!o->python)
+                headers_find(d.minor, v->abiflags, headers, sizeof headers);
+            rc = write_printable(o, d.minor, headers);
+        } else if (obtain_table(o, &m, &d, v, &t, where, sizeof where, headers, sizeof headers)) {
+            if (o->query)
+                rc = query(o, &m, &t);
+            else if (obtain_printable(o, d.minor, headers, &pr)) {
+                rc = write_outputs(o, &t, &pr, where);
+                printable_free(&pr);
+            }
             table_free(&t);
         }
     }

@@ -12,6 +12,8 @@ enum { MAX_NESTING = 16 };
 
 struct render_state {
     const struct layout_table *table;
+    const struct printable *printable;
+    const struct printable_blocks *blocks;
     const char *decoder;
     const char *path;
     int lineno;
@@ -134,6 +136,42 @@ static bool string_word(struct render_state *s, const char *spec, FILE *out)
     return true;
 }
 
+/* @zeros:N@: "0, 0, ..., 0", N of them, the elements of an array literal (GDB has no
+ * other way to make an array of N elements). */
+static bool zeros(struct render_state *s, const char *count, FILE *out)
+{
+    char *end;
+    long n = strtol(count, &end, 10);
+    if (*end != '\0' || n < 1 || n > 65536)
+        return failf(s, "cannot read '@zeros:%s@'", count);
+    for (long i = 0; i < n; i++)
+        fputs(i ? ", 0" : "0", out);
+    return true;
+}
+
+/* @printable:WHAT@ (render.h). */
+static bool printable_value(struct render_state *s, const char *what, FILE *out)
+{
+    const struct printable_blocks *b = s->blocks;
+    if (strcmp(what, "nblocks") == 0)
+        fprintf(out, "%zu", b->nblocks);
+    else if (strcmp(what, "nbits") == 0)
+        fprintf(out, "%zu", b->nbits);
+    else if (strcmp(what, "blocks") == 0)
+        for (size_t i = 0; i < b->nblocks; i++)
+            fprintf(out, i ? ", %u" : "%u", (unsigned)b->blocks[i]);
+    else if (strcmp(what, "bits") == 0)
+        for (size_t i = 0; i < b->nbits; i++)
+            fprintf(out, i ? ", 0x%llx" : "0x%llx", (unsigned long long)b->bits[i]);
+    else if (strcmp(what, "unicode") == 0)
+        fputs(s->printable->unicode, out);
+    else if (strcmp(what, "cpython") == 0)
+        fputs(s->printable->cpython, out);
+    else
+        return failf(s, "unknown '@printable:%s@'", what);
+    return true;
+}
+
 /* The text a @NAME@ stands for; false (with ERR) when NAME is unknown or absent. */
 static bool substitution(struct render_state *s, const char *name, FILE *out)
 {
@@ -147,6 +185,10 @@ static bool substitution(struct render_state *s, const char *name, FILE *out)
         fprintf(out, "%d", f->width);
         return true;
     }
+    if (strncmp(name, "zeros:", 6) == 0)
+        return zeros(s, name + 6, out);
+    if (strncmp(name, "printable:", 10) == 0)
+        return printable_value(s, name + 10, out);
     if (strcmp(name, "cpython") == 0)
         fputs(t->cpython, out);
     else if (strcmp(name, "version_hex") == 0)
@@ -196,7 +238,8 @@ static bool emit_line(struct render_state *s, const char *line, FILE *out)
     return true;
 }
 
-static bool render_file(const struct layout_table *t, const char *decoder, const char *path,
+static bool render_file(const struct layout_table *t, const struct printable *p,
+                        const struct printable_blocks *b, const char *decoder, const char *path,
                         FILE *out, char *err, size_t err_size)
 {
     FILE *in = fopen(path, "r");
@@ -204,7 +247,8 @@ static bool render_file(const struct layout_table *t, const char *decoder, const
         snprintf(err, err_size, "cannot read template %s", path);
         return false;
     }
-    struct render_state s = { .table = t, .decoder = decoder, .path = path, .err = err, .err_size = err_size };
+    struct render_state s = { .table = t, .printable = p, .blocks = b, .decoder = decoder,
+                              .path = path, .err = err, .err_size = err_size };
     char line[4096];
     bool ok = true;
     while (ok && fgets(line, sizeof line, in)) {
@@ -227,8 +271,9 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-bool render_gdb_script(const struct layout_table *t, const char *templates_dir,
-                       const char *decoder, FILE *out, char *err, size_t err_size)
+bool render_gdb_script(const struct layout_table *t, const struct printable *p,
+                       const char *templates_dir, const char *decoder, FILE *out, char *err,
+                       size_t err_size)
 {
     DIR *d = opendir(templates_dir);
     if (!d) {
@@ -250,11 +295,14 @@ bool render_gdb_script(const struct layout_table *t, const char *templates_dir,
     bool ok = count > 0;
     if (!ok)
         snprintf(err, err_size, "no *.gdb.in templates in %s", templates_dir);
+    struct printable_blocks blocks;
+    printable_blocks(p, &blocks);
     for (size_t i = 0; ok && i < count; i++) {
         char *path = xasprintf("%s/%s", templates_dir, names[i]);
-        ok = render_file(t, decoder ? decoder : "", path, out, err, err_size);
+        ok = render_file(t, p, &blocks, decoder ? decoder : "", path, out, err, err_size);
         free(path);
     }
+    printable_blocks_free(&blocks);
     for (size_t i = 0; i < count; i++)
         free(names[i]);
     free(names);

@@ -70,6 +70,14 @@ void buf_clear(struct pyp_buf *b)
         b->data[0] = '\0';
 }
 
+void buf_truncate(struct pyp_buf *b, size_t len)
+{
+    if (len < b->len) {
+        b->len = len;
+        b->data[len] = '\0';
+    }
+}
+
 void buf_add(struct pyp_buf *b, const void *bytes, size_t n)
 {
     reserve(b, n);

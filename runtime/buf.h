@@ -20,6 +20,8 @@ struct pyp_buf {
 
 void buf_free(struct pyp_buf *b);
 void buf_clear(struct pyp_buf *b);
+/* Cuts B back to its first LEN bytes (LEN <= b->len). */
+void buf_truncate(struct pyp_buf *b, size_t len);
 void buf_add(struct pyp_buf *b, const void *bytes, size_t n);
 void buf_adds(struct pyp_buf *b, const char *s);
 void buf_addc(struct pyp_buf *b, char c);

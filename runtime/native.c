@@ -84,12 +84,16 @@ static int on_frame(Dwfl_Frame *state, void *arg)
     return w->count < w->max ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 
+static uint64_t lookup_of(const struct raw_frame *f)
+{
+    return f->activation || f->pc == 0 ? f->pc : f->pc - 1;
+}
+
 /* Appends the frames of raw frame F (one, or more with inlined calls) to OUT. */
 static void add_named(struct pyp_native *n, struct pyp_namer *namer, const struct raw_frame *f,
                       size_t max, struct pyp_thread *out)
 {
-    uint64_t lookup = f->activation || f->pc == 0 ? f->pc : f->pc - 1;
-    const struct pyp_place *p = pyp_namer_place(namer, n->dwfl, lookup);
+    const struct pyp_place *p = pyp_namer_place(namer, n->dwfl, lookup_of(f));
     for (size_t i = 0; i < p->count && out->native_count < max; i++) {
         struct pyp_native_frame *nf = pyp_thread_add_native(out);
         nf->pc = f->pc;
@@ -110,6 +114,11 @@ bool pyp_native_unwind(struct pyp_native *n, pid_t tid, size_t max, enum pyp_nat
         return false;
     struct walk w = { pyp_xcalloc(max, sizeof *w.frames), 0, max, false };
     int rc = dwfl_getthread_frames(n->dwfl, tid, on_frame, &w);
+    uint64_t *lookups = pyp_xcalloc(w.count ? w.count : 1, sizeof *lookups);
+    for (size_t i = 0; i < w.count; i++)
+        lookups[i] = lookup_of(&w.frames[i]);
+    pyp_namer_prepare(&n->namers[detail], n->dwfl, lookups, w.count);
+    free(lookups);
     for (size_t i = 0; i < w.count && out->native_count < max; i++)
         add_named(n, &n->namers[detail], &w.frames[i], max, out);
     free(w.frames);

@@ -34,6 +34,9 @@ struct pyp_symbols *pyp_module_symbols(Dwfl_Module *mod);
 /* native_symbols.c. */
 struct pyp_symbols;
 struct pyp_symbols *pyp_symbols_load(Dwfl_Module *mod);
+/* Readies the names of the COUNT addresses ADDRS (of S's module) for pyp_symbols_find:
+ * a few batches are answered by one pass over the table each, without loading it. */
+void pyp_symbols_prepare(struct pyp_symbols *s, const uint64_t *addrs, size_t count);
 /* The name of the code symbol ADDR is in, or NULL. */
 const char *pyp_symbols_find(struct pyp_symbols *s, uint64_t addr);
 void pyp_symbols_free(struct pyp_symbols *s);
@@ -64,6 +67,9 @@ struct pyp_namer {
     struct pyp_place *at_zero;  /* address 0 (a call through NULL), which the map cannot key */
 };
 
+/* Readies the places of the COUNT addresses LOOKUPS, of one thread, to be asked next:
+ * names from the symbol tables are then found in one pass per module. */
+void pyp_namer_prepare(struct pyp_namer *n, Dwfl *dwfl, const uint64_t *lookups, size_t count);
 /* The place of LOOKUP (a pc, or a return address minus one), cached in N. */
 const struct pyp_place *pyp_namer_place(struct pyp_namer *n, Dwfl *dwfl, uint64_t lookup);
 void pyp_namer_free(struct pyp_namer *n);

@@ -142,6 +142,37 @@ static struct pyp_place *place_of(Dwfl *dwfl, uint64_t lookup, bool dwarf)
     return p;
 }
 
+void pyp_namer_prepare(struct pyp_namer *n, Dwfl *dwfl, const uint64_t *lookups, size_t count)
+{
+    if (n->dwarf)
+        return;               /* DWARF names most; symbols are looked up one by one */
+    uint64_t *pending = pyp_xcalloc(count ? count : 1, sizeof *pending);
+    Dwfl_Module **modules = pyp_xcalloc(count ? count : 1, sizeof *modules);
+    size_t left = 0;
+    for (size_t i = 0; i < count; i++)
+        if (lookups[i] && !pyp_hashmap_get(&n->cache, lookups[i]) &&
+            (modules[left] = dwfl_addrmodule(dwfl, lookups[i])) != NULL)
+            pending[left++] = lookups[i];
+    /* One module at a time: its addresses moved to the front, then prepared together. */
+    for (size_t done = 0; done < left;) {
+        Dwfl_Module *mod = modules[done];
+        size_t same = done;
+        for (size_t i = done; i < left; i++)
+            if (modules[i] == mod) {
+                uint64_t a = pending[i];
+                Dwfl_Module *m = modules[i];
+                pending[i] = pending[same];
+                modules[i] = modules[same];
+                pending[same] = a;
+                modules[same++] = m;
+            }
+        pyp_symbols_prepare(pyp_module_symbols(mod), pending + done, same - done);
+        done = same;
+    }
+    free(modules);
+    free(pending);
+}
+
 const struct pyp_place *pyp_namer_place(struct pyp_namer *n, Dwfl *dwfl, uint64_t lookup)
 {
     if (lookup == 0) {

@@ -1,9 +1,11 @@
 /* native_symbols.c: a module's code symbols, for naming addresses (native_dwfl.h).
- * libdwfl's own lookup scans and validates the whole symbol table for every address;
- * here the table is read once into small entries (address, size, index: 16 bytes),
- * straight from the ELF section libdwfl chose when it is a plain one (its .symtab or
- * .dynsym, main or debug file), else through libdwfl. The first few lookups scan the
- * entries; after LINEAR_LOOKUPS of them the entries are sorted once and searched.
+ * libdwfl's own lookup scans and validates the whole symbol table for every address.
+ * Here, when libdwfl's table is one plain ELF section (its .symtab or .dynsym, main or
+ * debug file), the first DIRECT_SCANS batches of addresses are answered by one pass
+ * each over that section in place: a thread's status needs a few dozen names, and
+ * copying and sorting a debug file's table costs more than the rest of the run. Past
+ * them, for a big batch, or when the table is not one section, the table is read once
+ * into small entries (address, size, index: 16 bytes), sorted, and searched.
  *
  * Kept: defined symbols of type FUNC or GNU_IFUNC, and NOTYPE ones in executable
  * sections (hand-written assembly). At one address a global name wins over a weak one,
@@ -13,10 +15,11 @@
 #include "native_dwfl.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 
-enum { LINEAR_LOOKUPS = 16, MAX_INDEX = 1 << 29 };
+enum { DIRECT_SCANS = 2, DIRECT_BATCH = 64, MAX_INDEX = 1 << 29 };
 
 struct symbol {
     uint64_t addr;
@@ -24,15 +27,26 @@ struct symbol {
     uint32_t index_rank;      /* symbol table index << 2 | rank: 2 global, 1 weak, 0 local */
 };
 
+/* What a direct scan found below one address. */
+struct answer {
+    uint64_t addr;
+    struct symbol below;
+    bool found;
+};
+
 struct pyp_symbols {
     Dwfl_Module *mod;
     Elf *elf;                 /* the table read directly, or NULL: names through libdwfl */
     Elf_Data *data;
     size_t strtab;            /* its string table's section index */
-    struct symbol *list;
+    uint64_t bias;            /* added to the direct table's values */
+    size_t table_count;       /* entries in libdwfl's numbering */
+    struct answer *answers;   /* from direct scans, before the table is loaded */
+    size_t answer_count;
+    size_t scans;
+    struct symbol *list;      /* the table, sorted, once loaded */
     size_t count, cap;
-    size_t lookups;
-    bool sorted;
+    bool loaded;
 };
 
 static bool in_code(Elf *elf, size_t shndx)
@@ -71,18 +85,23 @@ static int by_address(const void *a, const void *b)
     return preferred(x, y) ? -1 : preferred(y, x) ? 1 : 0;
 }
 
-static void add(struct pyp_symbols *s, const GElf_Sym *sym, uint64_t addr, size_t index)
+static struct symbol entry_of(const GElf_Sym *sym, uint64_t addr, size_t index)
+{
+    int bind = GELF_ST_BIND(sym->st_info);
+    uint32_t rank = bind == STB_GLOBAL ? 2 : bind == STB_WEAK ? 1 : 0;
+    return (struct symbol){
+        addr, sym->st_size < UINT32_MAX ? (uint32_t)sym->st_size : UINT32_MAX,
+        (uint32_t)index << 2 | rank,
+    };
+}
+
+static void add(struct pyp_symbols *s, struct symbol e)
 {
     if (s->count == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 1024;
         s->list = pyp_xrealloc(s->list, s->cap * sizeof *s->list);
     }
-    int bind = GELF_ST_BIND(sym->st_info);
-    uint32_t rank = bind == STB_GLOBAL ? 2 : bind == STB_WEAK ? 1 : 0;
-    s->list[s->count++] = (struct symbol){
-        addr, sym->st_size < UINT32_MAX ? (uint32_t)sym->st_size : UINT32_MAX,
-        (uint32_t)index << 2 | rank,
-    };
+    s->list[s->count++] = e;
 }
 
 /* The section of ELF holding a symbol table of TYPE with COUNT entries, or NULL. */
@@ -96,8 +115,8 @@ static Elf_Scn *table_of(Elf *elf, Elf64_Word type, size_t count, GElf_Shdr *sh)
     return NULL;
 }
 
-/* Reads the table libdwfl numbers 0..COUNT-1 straight from ELF, when it is one section. */
-static bool load_direct(struct pyp_symbols *s, Elf *elf, uint64_t bias, size_t count)
+/* Finds the section behind the table libdwfl numbers 0..COUNT-1, when it is one. */
+static bool open_direct(struct pyp_symbols *s, Elf *elf, uint64_t bias, size_t count)
 {
     GElf_Shdr sh;
     Elf_Scn *scn = table_of(elf, SHT_SYMTAB, count, &sh);
@@ -109,41 +128,42 @@ static bool load_direct(struct pyp_symbols *s, Elf *elf, uint64_t bias, size_t c
     s->elf = elf;
     s->data = data;
     s->strtab = sh.sh_link;
-    for (size_t i = 1; i < count && i < MAX_INDEX; i++) {
-        GElf_Sym sym;
-        if (gelf_getsym(data, (int)i, &sym) && is_code_symbol(&sym, sym.st_shndx, elf))
-            add(s, &sym, sym.st_value + bias, i);
-    }
+    s->bias = bias;
     return true;
 }
 
-static void load_through_dwfl(struct pyp_symbols *s, size_t count)
+/* Calls VISIT for each code symbol of the direct table. */
+static void each_direct(const struct pyp_symbols *s, void (*visit)(void *, struct symbol), void *arg)
 {
-    for (size_t i = 1; i < count && i < MAX_INDEX; i++) {
+    size_t count = s->table_count < MAX_INDEX ? s->table_count : MAX_INDEX;
+    bool in_place = gelf_getclass(s->elf) == ELFCLASS64 && s->data->d_type == ELF_T_SYM;
+    if (in_place && count > s->data->d_size / sizeof(Elf64_Sym))
+        count = s->data->d_size / sizeof(Elf64_Sym);
+    const Elf64_Sym *table = s->data->d_buf;
+    for (size_t i = 1; i < count; i++) {
+        GElf_Sym copy;
+        const GElf_Sym *sym = in_place ? &table[i] : gelf_getsym(s->data, (int)i, &copy);
+        if (sym && is_code_symbol(sym, sym->st_shndx, s->elf))
+            visit(arg, entry_of(sym, sym->st_value + s->bias, i));
+    }
+}
+
+static void add_visited(void *arg, struct symbol e)
+{
+    add(arg, e);
+}
+
+static void load_through_dwfl(struct pyp_symbols *s)
+{
+    for (size_t i = 1; i < s->table_count && i < MAX_INDEX; i++) {
         GElf_Sym sym;
         GElf_Addr addr;
         GElf_Word shndx;
         Elf *elf;
         if (dwfl_module_getsym_info(s->mod, (int)i, &sym, &addr, &shndx, &elf, NULL) &&
             is_code_symbol(&sym, shndx, elf))
-            add(s, &sym, addr, i);
+            add(s, entry_of(&sym, addr, i));
     }
-}
-
-struct pyp_symbols *pyp_symbols_load(Dwfl_Module *mod)
-{
-    struct pyp_symbols *s = pyp_xcalloc(1, sizeof *s);
-    s->mod = mod;
-    int n = dwfl_module_getsymtab(mod);
-    GElf_Sym first;
-    GElf_Addr addr;
-    Elf *elf = NULL;
-    Dwarf_Addr bias = 0;
-    if (n <= 1 || !dwfl_module_getsym_info(mod, 1, &first, &addr, NULL, &elf, &bias))
-        return s;
-    if (!elf || !load_direct(s, elf, bias, (size_t)n))
-        load_through_dwfl(s, (size_t)n);
-    return s;
 }
 
 static void sort(struct pyp_symbols *s)
@@ -155,31 +175,120 @@ static void sort(struct pyp_symbols *s)
         if (kept == 0 || s->list[kept - 1].addr != s->list[i].addr)
             s->list[kept++] = s->list[i];
     s->count = kept;
-    s->sorted = true;
 }
 
-/* The entry with the highest address at or below ADDR (the preferred one there). */
+static void load(struct pyp_symbols *s)
+{
+    if (s->elf)
+        each_direct(s, add_visited, s);
+    else
+        load_through_dwfl(s);
+    sort(s);
+    s->loaded = true;
+}
+
+struct pyp_symbols *pyp_symbols_load(Dwfl_Module *mod)
+{
+    struct pyp_symbols *s = pyp_xcalloc(1, sizeof *s);
+    s->mod = mod;
+    int n = dwfl_module_getsymtab(mod);
+    GElf_Sym first;
+    GElf_Addr addr;
+    Elf *elf = NULL;
+    Dwarf_Addr bias = 0;
+    if (n <= 1 || !dwfl_module_getsym_info(mod, 1, &first, &addr, NULL, &elf, &bias)) {
+        s->loaded = true;
+        return s;
+    }
+    s->table_count = (size_t)n;
+    if (!elf || !open_direct(s, elf, bias, (size_t)n))
+        load(s);
+    return s;
+}
+
+static const struct answer *answer_for(const struct pyp_symbols *s, uint64_t addr)
+{
+    for (size_t i = 0; i < s->answer_count; i++)
+        if (s->answers[i].addr == addr)
+            return &s->answers[i];
+    return NULL;
+}
+
+/* One direct scan's answers in the making, sorted by address: the best symbol found so
+ * far below each never decreases along them, so a symbol at E improves a run of them
+ * that starts at the first address at or above E and ends at the first it does not. */
+struct scan {
+    struct answer *pending;
+    size_t count;
+};
+
+static bool improves(const struct symbol *e, const struct answer *a)
+{
+    return !a->found || e->addr > a->below.addr ||
+           (e->addr == a->below.addr && preferred(e, &a->below));
+}
+
+static void keep_below(void *arg, struct symbol e)
+{
+    struct scan *sc = arg;
+    size_t lo = 0, hi = sc->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sc->pending[mid].addr < e.addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < sc->count && improves(&e, &sc->pending[i]); i++) {
+        sc->pending[i].below = e;
+        sc->pending[i].found = true;
+    }
+}
+
+static int by_answer_address(const void *a, const void *b)
+{
+    const struct answer *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+void pyp_symbols_prepare(struct pyp_symbols *s, const uint64_t *addrs, size_t count)
+{
+    if (!s || s->loaded)
+        return;
+    struct scan sc = { pyp_xcalloc(count ? count : 1, sizeof *sc.pending), 0 };
+    for (size_t i = 0; i < count; i++)
+        if (!answer_for(s, addrs[i]))
+            sc.pending[sc.count++].addr = addrs[i];
+    qsort(sc.pending, sc.count, sizeof *sc.pending, by_answer_address);
+    size_t distinct = 0;
+    for (size_t i = 0; i < sc.count; i++)
+        if (distinct == 0 || sc.pending[distinct - 1].addr != sc.pending[i].addr)
+            sc.pending[distinct++] = sc.pending[i];
+    sc.count = distinct;
+    if (sc.count > 0 && (s->scans >= DIRECT_SCANS || sc.count > DIRECT_BATCH)) {
+        load(s);
+    } else if (sc.count > 0) {
+        s->scans++;
+        each_direct(s, keep_below, &sc);
+        s->answers = pyp_xrealloc(s->answers, (s->answer_count + sc.count) * sizeof *s->answers);
+        memcpy(s->answers + s->answer_count, sc.pending, sc.count * sizeof *sc.pending);
+        s->answer_count += sc.count;
+    }
+    free(sc.pending);
+}
+
+/* The loaded entry with the highest address at or below ADDR (the preferred one there). */
 static const struct symbol *below(const struct pyp_symbols *s, uint64_t addr)
 {
-    if (s->sorted) {
-        size_t lo = 0, hi = s->count;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (s->list[mid].addr <= addr)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo ? &s->list[lo - 1] : NULL;
+    size_t lo = 0, hi = s->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->list[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    const struct symbol *best = NULL;
-    for (size_t i = 0; i < s->count; i++) {
-        const struct symbol *e = &s->list[i];
-        if (e->addr <= addr && (!best || e->addr > best->addr ||
-                                (e->addr == best->addr && preferred(e, best))))
-            best = e;
-    }
-    return best;
+    return lo ? &s->list[lo - 1] : NULL;
 }
 
 static const char *name_of(const struct pyp_symbols *s, const struct symbol *sym)
@@ -196,9 +305,15 @@ const char *pyp_symbols_find(struct pyp_symbols *s, uint64_t addr)
 {
     if (!s)
         return NULL;
-    if (!s->sorted && ++s->lookups > LINEAR_LOOKUPS)
-        sort(s);
-    const struct symbol *sym = below(s, addr);
+    if (!s->loaded && !answer_for(s, addr))
+        pyp_symbols_prepare(s, &addr, 1);
+    const struct symbol *sym;
+    if (s->loaded) {
+        sym = below(s, addr);
+    } else {
+        const struct answer *a = answer_for(s, addr);
+        sym = a && a->found ? &a->below : NULL;
+    }
     if (!sym || (sym->size != 0 && addr - sym->addr >= sym->size))
         return NULL;
     return name_of(s, sym);
@@ -208,6 +323,7 @@ void pyp_symbols_free(struct pyp_symbols *s)
 {
     if (!s)
         return;
+    free(s->answers);
     free(s->list);
     free(s);
 }

@@ -25,4 +25,13 @@ struct pyp_layout {
     const struct pyp_fact *facts;
 };
 
+/* The code points str.isprintable() accepts in CPython 3.MINOR (versions/printable/),
+ * sorted, disjoint, inclusive ranges: repr() escapes every other character. */
+struct pyp_printable {
+    int minor;
+    const char *unicode;       /* "15.0.0" */
+    const uint32_t (*ranges)[2];
+    unsigned count;
+};
+
 #endif

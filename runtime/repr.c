@@ -1,8 +1,8 @@
 /* repr.c: see repr.h. The entry points and what every level of a repr does, as the GDB
- * script's pyp-repr: NULL prints 0x0; an object whose type cannot be read prints the
- * generic form; an object already being printed further up prints its cycle marker;
- * past REPR_MAX_DEPTH levels "..."; else its printer (repr_ctx.h), and "...>" when
- * memory gives out half-way. */
+ * script's pyp-rv-begin: NULL prints 0x0; an object whose type cannot be read prints
+ * the generic form; a container already being printed further up prints its cycle
+ * marker; past REPR_MAX_DEPTH levels "<too deep>"; else its printer (repr_ctx.h), its
+ * text replaced by "...>" when memory gives out half-way. */
 #include "repr.h"
 
 #include <string.h>
@@ -29,6 +29,11 @@ static bool cycle_marker(struct repr_ctx *c, const struct repr_obj *o)
     case REPR_INSTANCE: rout_lit(&c->out, "<...>"); return true;
     default: return repr_generic(c, o);
     }
+}
+
+static bool is_container(enum repr_kind kind)
+{
+    return (kind >= REPR_TUPLE && kind <= REPR_EXC) || kind == REPR_INSTANCE || kind == REPR_FRAME;
 }
 
 static bool dispatch(struct repr_ctx *c, const struct repr_obj *o)
@@ -67,18 +72,19 @@ void repr_at(struct repr_ctx *c, uint64_t obj)
         repr_generic(c, &o);
         return;
     }
-    bool cycle = is_active(c, obj);
+    size_t mark = rout_mark(&c->out);
+    if (is_container(o.kind) && is_active(c, obj)) {
+        if (!cycle_marker(c, &o))
+            repr_step_failed(c, mark);
+        return;
+    }
+    if (is_container(o.kind) && c->depth >= REPR_MAX_DEPTH) {
+        rout_lit(&c->out, "<too deep>");
+        return;
+    }
     c->active[c->depth] = obj;
-    bool ok;
-    if (cycle)
-        ok = cycle_marker(c, &o);
-    else if (c->depth >= REPR_MAX_DEPTH) {
-        rout_lit(&c->out, "...");
-        ok = true;
-    } else
-        ok = dispatch(c, &o);
-    if (!ok && !c->out.trunc)
-        rout_lit(&c->out, "...>");
+    if (!dispatch(c, &o))
+        repr_step_failed(c, mark);
 }
 
 void repr_child(struct repr_ctx *c, uint64_t obj)
@@ -88,19 +94,35 @@ void repr_child(struct repr_ctx *c, uint64_t obj)
     c->depth--;
 }
 
-void repr_slot_child(struct repr_ctx *c, uint64_t bits)
+void repr_step_failed(struct repr_ctx *c, size_t mark)
+{
+    rout_rollback(&c->out, mark);
+    if (!c->out.trunc)
+        rout_lit(&c->out, "...>");
+}
+
+/* A tagged int's value, or the object the slot holds at this depth (CHILD: one down). */
+static void slot_value(struct repr_ctx *c, uint64_t bits, bool child)
 {
     uint64_t obj;
     bool is_int;
     int64_t value;
     pyp_stackref(c->py, bits, &obj, &is_int, &value);
     if (!is_int) {
-        repr_child(c, obj);
+        if (child)
+            repr_child(c, obj);
+        else
+            repr_at(c, obj);
         return;
     }
     if (value < 0)
         rout_lit(&c->out, "-");
     rout_udec(&c->out, value < 0 ? -(uint64_t)value : (uint64_t)value);
+}
+
+void repr_slot_child(struct repr_ctx *c, uint64_t bits)
+{
+    slot_value(c, bits, true);
 }
 
 bool repr_cstr(struct repr_ctx *c, uint64_t ptr)
@@ -157,6 +179,7 @@ static void start(struct repr_ctx *c, struct pyp_python *py, struct pyp_buf *out
 {
     memset(c, 0, sizeof *c);
     c->py = py;
+    c->printable = pyp_printable_for(py->version_hex ? py->version_hex : py->table.base->version_hex);
     rout_init(&c->out, out, PYP_REPR_LIMIT);
 }
 
@@ -179,9 +202,9 @@ bool pyp_repr_frame(struct pyp_python *py, uint64_t frame, uint64_t code, struct
 
 void pyp_repr_slot(struct pyp_python *py, uint64_t bits, struct pyp_buf *out)
 {
-    /* As py-locals: the value is printed one level down (pyp-repr-slot-value). */
+    /* As py-locals (pyp-repr-slot-value). */
     struct repr_ctx c;
     start(&c, py, out);
-    repr_slot_child(&c, bits);
+    slot_value(&c, bits, false);
     finish(&c);
 }

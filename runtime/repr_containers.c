@@ -1,25 +1,31 @@
 /* repr_containers.c: tuple, list, dict, set and frozenset reprs, and exceptions (their
- * type name and args), each item printed one level down. A dict's entries come from
- * dict.h; instance attributes use the same walk with names unquoted ("a=1"). A set's
- * table is walked slot by slot, skipping empty slots and the dummy that deletions leave
- * (its type is named "<dummy key>"; the script compares the first 8 bytes). */
+ * type name and args), each item printed one level down, in the script's steps
+ * (templates/43-containers.gdb.in, repr_ctx.h): the opening, whose reads come first,
+ * then one step per item, which reads the item before it prints its separator. A
+ * dict's entries come from dict.h; instance attributes use the same walk with names
+ * unquoted ("a=1"). A set's table is walked slot by slot, skipping empty slots and the
+ * dummy that deletions leave (its type is named "<dummy key>"; the script compares the
+ * first 8 bytes). */
 #include "dict.h"
 #include "repr_ctx.h"
 
 enum { MAX_SET_MASK = 1 << 30 };
 
-/* ", "-separated reprs of the N object pointers at ITEMS. */
-static bool repr_items(struct repr_ctx *c, int64_t n, uint64_t items)
+/* ", "-separated reprs of the N object pointers at ITEMS; CLOSE after them. */
+static void repr_items(struct repr_ctx *c, int64_t n, uint64_t items, const char *close)
 {
     for (int64_t i = 0; i < n && !c->out.trunc; i++) {
+        size_t mark = rout_mark(&c->out);
         uint64_t item;
+        if (!pyp_mem_u64(c->py->mem, items + 8 * (uint64_t)i, &item)) {
+            repr_step_failed(c, mark);
+            return;
+        }
         if (i > 0)
             rout_lit(&c->out, ", ");
-        if (!pyp_mem_u64(c->py->mem, items + 8 * (uint64_t)i, &item))
-            return false;
         repr_child(c, item);
     }
-    return true;
+    rout_lit(&c->out, close);
 }
 
 bool repr_tuple(struct repr_ctx *c, const struct repr_obj *o)
@@ -29,9 +35,7 @@ bool repr_tuple(struct repr_ctx *c, const struct repr_obj *o)
     if (!pyp_mem_i64(c->py->mem, o->addr + (uint64_t)FACT(t, TUPLE_OB_SIZE), &n))
         return false;
     rout_lit(&c->out, "(");
-    if (!repr_items(c, n, o->addr + (uint64_t)FACT(t, TUPLE_ITEMS)))
-        return false;
-    rout_lit(&c->out, n == 1 ? ",)" : ")");
+    repr_items(c, n, o->addr + (uint64_t)FACT(t, TUPLE_ITEMS), n == 1 ? ",)" : ")");
     return true;
 }
 
@@ -44,28 +48,36 @@ bool repr_list(struct repr_ctx *c, const struct repr_obj *o)
         !pyp_mem_u64(c->py->mem, o->addr + (uint64_t)FACT(t, LIST_ITEMS), &items))
         return false;
     rout_lit(&c->out, "[");
-    if (!repr_items(c, n, items))
-        return false;
-    rout_lit(&c->out, "]");
+    repr_items(c, n, items, "]");
     return true;
 }
 
-/* The entries of IT: "k: v" (or "k=v" with the key's text unquoted), empty ones skipped. */
-static bool repr_entries(struct repr_ctx *c, const struct pyp_dict_iter *it, bool as_attrs)
+/* The entries of IT: "k: v" (or "k=v" with the key's text unquoted), empty ones
+ * skipped; CLOSE after them. */
+void repr_entries(struct repr_ctx *c, const struct pyp_dict_iter *it, bool as_attrs,
+                  const char *close, uint64_t close_addr)
 {
     bool first = true;
-    for (int64_t i = 0; i < it->count && !c->out.trunc; i++) {
-        uint64_t key, value;
-        if (!pyp_dict_entry(c->py, it, i, &key, &value))
-            return false;
+    int64_t i = 0;
+    while (!c->out.trunc) {
+        size_t mark = rout_mark(&c->out);
+        uint64_t key = 0, value = 0;
+        while (i < it->count && (key == 0 || value == 0)) {
+            if (!pyp_dict_entry(c->py, it, i++, &key, &value)) {
+                repr_step_failed(c, mark);
+                return;
+            }
+        }
         if (key == 0 || value == 0)
-            continue;
+            break;
         if (!first)
             rout_lit(&c->out, ", ");
         first = false;
         if (as_attrs) {
-            if (!repr_str_raw(c, key))
-                return false;
+            if (!repr_str_raw(c, key)) {
+                repr_step_failed(c, mark);
+                return;
+            }
             rout_lit(&c->out, "=");
         } else {
             repr_child(c, key);
@@ -73,27 +85,20 @@ static bool repr_entries(struct repr_ctx *c, const struct pyp_dict_iter *it, boo
         }
         repr_child(c, value);
     }
-    return true;
-}
-
-bool repr_keys_items(struct repr_ctx *c, uint64_t keys, uint64_t values, bool as_attrs)
-{
-    struct pyp_dict_iter it;
-    return pyp_dict_open_keys(c->py, keys, values, &it) && repr_entries(c, &it, as_attrs);
-}
-
-bool repr_dict_items(struct repr_ctx *c, uint64_t dict, bool as_attrs)
-{
-    struct pyp_dict_iter it;
-    return pyp_dict_open(c->py, dict, &it) && repr_entries(c, &it, as_attrs);
+    rout_lit(&c->out, close);
+    if (close_addr) {
+        rout_hex(&c->out, close_addr);
+        rout_lit(&c->out, ">");
+    }
 }
 
 bool repr_dict(struct repr_ctx *c, const struct repr_obj *o)
 {
-    rout_lit(&c->out, "{");
-    if (!repr_dict_items(c, o->addr, false))
+    struct pyp_dict_iter it;
+    if (!pyp_dict_open(c->py, o->addr, &it))
         return false;
-    rout_lit(&c->out, "}");
+    rout_lit(&c->out, "{");
+    repr_entries(c, &it, false, "}", 0);
     return true;
 }
 
@@ -110,32 +115,31 @@ static bool is_dummy(struct repr_ctx *c, uint64_t key, bool *ok)
     return repr_name_word(c->py, name, "<dummy k", 8, 0, ok);
 }
 
-/* "{a, b}" from the set's slots 0..MASK. */
-static bool set_body(struct repr_ctx *c, uint64_t table, int64_t mask)
+/* The items of the set's slots 0..MASK, then "}" (and ")" when WRAPPED). */
+static void set_items(struct repr_ctx *c, uint64_t table, int64_t mask, bool wrapped)
 {
     const struct pyp_table *t = &c->py->table;
-    bool first = true, ok = true;
-    if (mask > MAX_SET_MASK)
-        return false;
-    rout_lit(&c->out, "{");
-    for (int64_t i = 0; i <= mask && !c->out.trunc; i++) {
-        uint64_t key, slot = table + (uint64_t)(FACT(t, SETENTRY_SIZE) * i + FACT(t, SETENTRY_KEY));
-        if (!pyp_mem_u64(c->py->mem, slot, &key))
-            return false;
+    int64_t printed = 0, i = 0;
+    while (!c->out.trunc) {
+        size_t mark = rout_mark(&c->out);
+        uint64_t key = 0;
+        while (i <= mask && key == 0) {
+            uint64_t slot = table + (uint64_t)(FACT(t, SETENTRY_SIZE) * i++ + FACT(t, SETENTRY_KEY));
+            bool ok = pyp_mem_u64(c->py->mem, slot, &key);
+            if (ok && key != 0 && is_dummy(c, key, &ok))
+                key = 0;
+            if (!ok) {
+                repr_step_failed(c, mark);
+                return;
+            }
+        }
         if (key == 0)
-            continue;
-        bool dummy = is_dummy(c, key, &ok);
-        if (!ok)
-            return false;
-        if (dummy)
-            continue;
-        if (!first)
+            break;
+        if (printed++ > 0)
             rout_lit(&c->out, ", ");
-        first = false;
         repr_child(c, key);
     }
-    rout_lit(&c->out, "}");
-    return true;
+    rout_lit(&c->out, wrapped ? "})" : "}");
 }
 
 /* set() / {1, 2} / frozenset() / frozenset({1, 2}) */
@@ -154,12 +158,14 @@ bool repr_set(struct repr_ctx *c, const struct repr_obj *o)
             return false;
         rout_lit(&c->out, "(");
     }
-    if (used == 0 && !frozen)
-        rout_lit(&c->out, "set(");
-    if (used != 0 && !set_body(c, table, mask))
+    if (used == 0) {
+        rout_lit(&c->out, frozen ? ")" : "set()");
+        return true;
+    }
+    if (mask > MAX_SET_MASK)
         return false;
-    if (frozen || used == 0)
-        rout_lit(&c->out, ")");
+    rout_lit(&c->out, "{");
+    set_items(c, table, mask, frozen);
     return true;
 }
 
@@ -168,14 +174,15 @@ bool repr_exception(struct repr_ctx *c, const struct repr_obj *o)
 {
     const struct pyp_table *t = &c->py->table;
     uint64_t args;
-    int64_t n;
-    if (!repr_cstr(c, o->name) ||
-        !pyp_mem_u64(c->py->mem, o->addr + (uint64_t)FACT(t, EXC_ARGS), &args))
+    int64_t n = 0;
+    if (!pyp_mem_u64(c->py->mem, o->addr + (uint64_t)FACT(t, EXC_ARGS), &args) ||
+        (args != 0 && !pyp_mem_i64(c->py->mem, args + (uint64_t)FACT(t, TUPLE_OB_SIZE), &n)) ||
+        !repr_cstr(c, o->name))
         return false;
     rout_lit(&c->out, "(");
-    if (args != 0 && (!pyp_mem_i64(c->py->mem, args + (uint64_t)FACT(t, TUPLE_OB_SIZE), &n) ||
-                      !repr_items(c, n, args + (uint64_t)FACT(t, TUPLE_ITEMS))))
-        return false;
-    rout_lit(&c->out, ")");
+    if (args == 0)
+        rout_lit(&c->out, ")");
+    else
+        repr_items(c, n, args + (uint64_t)FACT(t, TUPLE_ITEMS), ")");
     return true;
 }

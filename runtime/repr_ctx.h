@@ -1,14 +1,20 @@
 /* repr_ctx.h: what the repr printers (repr*.c) share; internal to them.
  *
  * One repr is one struct repr_ctx: the target, the limited output (repr_out.h), and the
- * objects being printed by depth, so that a container met again inside itself prints
- * its cycle marker ([...], (...), {...}, <...>) and the depth stops at REPR_MAX_DEPTH
- * ("..."), as the GDB script's pyp-repr does.
+ * containers being printed by depth, so that a container met again inside itself prints
+ * its cycle marker ([...], (...), {...}, <...>), as the GDB script's pyp-repr does.
+ * Nesting is bounded by the output limit (a container prints at least one character
+ * before its first item); past REPR_MAX_DEPTH levels, the script's stack size, which
+ * only a larger limit than PYP_REPR_LIMIT could reach, a container prints "<too deep>".
  *
- * A printer returns false when memory gave out half-way (a wild pointer inside the
- * object): what it printed stays, and the level that called it adds "...>" as the
- * script's pyp-try does. The order of reads and writes in each printer follows the
- * script's, so that a broken object prints the same prefix in both engines. */
+ * The script works in steps, each inside its pyp-try: a leaf object whole; a
+ * container's opening; each item's separator and whatever is read to find the item.
+ * When memory gives out in a step (a wild pointer inside an object), the text of that
+ * step is dropped (its characters stay counted), "...>" is printed, and a container
+ * whose step failed is abandoned without its closing. The printers here keep the same
+ * steps, with the reads and writes of each in the script's order: a leaf printer or a
+ * container's opening returns false and repr_at drops its text; a container's item
+ * step calls repr_step_failed. */
 #ifndef PYP_REPR_CTX_H
 #define PYP_REPR_CTX_H
 
@@ -18,7 +24,7 @@
 #include "python.h"
 #include "repr_out.h"
 
-enum { REPR_MAX_DEPTH = 48 };
+enum { REPR_MAX_DEPTH = 1100 };
 
 /* What pyp-classify decides, in the script's order of precedence. */
 enum repr_kind {
@@ -37,10 +43,11 @@ struct repr_obj {
 
 struct repr_ctx {
     struct pyp_python *py;
+    const struct pyp_printable *printable;   /* str.isprintable() of the target */
     struct pyp_repr_out out;
     int depth;                /* of the object being printed */
-    /* active[d], d < depth: the object being printed at depth d (a frame printer puts
-     * its frame there). */
+    /* active[d], d < depth: the container being printed at depth d (a frame printer
+     * puts its frame there). */
     uint64_t active[REPR_MAX_DEPTH + 1];
 };
 
@@ -57,8 +64,10 @@ bool repr_name_word(struct pyp_python *py, uint64_t name, const char *text, size
 void repr_at(struct repr_ctx *c, uint64_t obj);
 /* The repr of OBJ one level down (a container's item). */
 void repr_child(struct repr_ctx *c, uint64_t obj);
-/* A frame slot's value one level down: a tagged int (3.14+) or an object. */
+/* A frame slot's value: a tagged int (3.14+), or an object one level down. */
 void repr_slot_child(struct repr_ctx *c, uint64_t bits);
+/* A container's item step that started at MARK failed: its text dropped, "...>". */
+void repr_step_failed(struct repr_ctx *c, size_t mark);
 /* <TPNAME at remote 0x...> */
 bool repr_generic(struct repr_ctx *c, const struct repr_obj *o);
 /* The C string at PTR (at most 256 bytes), as the script's pyp-put-cstr. */
@@ -83,10 +92,11 @@ bool repr_list(struct repr_ctx *c, const struct repr_obj *o);
 bool repr_dict(struct repr_ctx *c, const struct repr_obj *o);
 bool repr_set(struct repr_ctx *c, const struct repr_obj *o);
 bool repr_exception(struct repr_ctx *c, const struct repr_obj *o);
-/* "k: v, ..." of dict DICT, or "k=v, ..." (names unquoted) when AS_ATTRS. */
-bool repr_dict_items(struct repr_ctx *c, uint64_t dict, bool as_attrs);
-/* The same for keys object KEYS with split values VALUES. */
-bool repr_keys_items(struct repr_ctx *c, uint64_t keys, uint64_t values, bool as_attrs);
+struct pyp_dict_iter;
+/* The item steps of IT's entries, "k: v, ..." or, AS_ATTRS, "k=v, ..." (names unquoted),
+ * then CLOSE (and CLOSE_ADDR in hex and ">" when it is not 0). */
+void repr_entries(struct repr_ctx *c, const struct pyp_dict_iter *it, bool as_attrs,
+                  const char *close, uint64_t close_addr);
 
 /* repr_builtins.c */
 bool repr_cfunction(struct repr_ctx *c, const struct repr_obj *o);

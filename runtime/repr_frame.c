@@ -2,10 +2,11 @@
  *
  *   Frame 0x7f..., for file /path/f.py, line 12, in name (a=1, b='x')
  *
- * with the variables locals() shows (locals.h: arguments, locals, cell and free variables
- * with their contents), each value one level down. From 3.11 the address is the frame object's _PyInterpreterFrame (f_frame),
- * and that frame is what the cycle check sees while its locals print. A frame that runs
- * no code object (a shim, a sentinel) prints the generic form. */
+ * with the variables locals() shows (locals.h: arguments, locals, cell and free
+ * variables with their contents), each value one level down. From 3.11 the address is
+ * the frame object's _PyInterpreterFrame (f_frame), and that frame is what the cycle
+ * check sees while its locals print. A frame that runs no code object (a shim, a
+ * sentinel) prints the generic form. */
 #include "code.h"
 #include "frames.h"
 #include "locals.h"
@@ -66,11 +67,15 @@ static bool put_variable(void *ctx, const struct pyp_variable *v)
     return true;
 }
 
-/* "a=1, b=2": the variables locals() shows. */
-static bool put_locals(struct repr_ctx *c, uint64_t frame, uint64_t code)
+/* "a=1, b=2)": the variables locals() shows, each one step (a variable that cannot be
+ * read ends them with "...>", the frame abandoned). */
+static void put_locals(struct repr_ctx *c, uint64_t frame, uint64_t code)
 {
     struct put_ctx p = { c, true, true };
-    return pyp_locals_visit(c->py, frame, code, put_variable, &p);
+    if (pyp_locals_visit(c->py, frame, code, put_variable, &p))
+        rout_lit(&c->out, ")");
+    else if (!c->out.trunc)
+        repr_step_failed(c, rout_mark(&c->out));
 }
 
 bool repr_python_frame(struct repr_ctx *c, uint64_t frame, uint64_t code)
@@ -89,9 +94,7 @@ bool repr_python_frame(struct repr_ctx *c, uint64_t frame, uint64_t code)
     if (!put_name_field(c, code, FACT(t, CODE_NAME)))
         return false;
     rout_lit(&c->out, " (");
-    if (!put_locals(c, frame, code))
-        return false;
-    rout_lit(&c->out, ")");
+    put_locals(c, frame, code);
     return true;
 }
 

@@ -10,6 +10,7 @@
  *   tp_basicsize), used when marked valid. Split values go with the type's cached keys.
  *
  * Without a dict or values the parentheses are left out: <Name at remote 0x...>. */
+#include "dict.h"
 #include "repr_ctx.h"
 
 struct attrs {
@@ -81,28 +82,34 @@ static bool find_attrs(struct repr_ctx *c, const struct repr_obj *o, struct attr
     return true;
 }
 
-static bool put_attrs(struct repr_ctx *c, const struct repr_obj *o, const struct attrs *a)
+/* IT = the entries of the attributes A. */
+static bool open_attrs(struct repr_ctx *c, const struct repr_obj *o, const struct attrs *a,
+                       struct pyp_dict_iter *it)
 {
     uint64_t keys;
     if (a->dict != 0)
-        return repr_dict_items(c, a->dict, true);
+        return pyp_dict_open(c->py, a->dict, it);
     return pyp_mem_u64(c->py->mem, o->type + (uint64_t)FACT(&c->py->table, HEAPTYPE_CACHED_KEYS), &keys) &&
-           repr_keys_items(c, keys, a->values, true);
+           pyp_dict_open_keys(c->py, keys, a->values, it);
 }
 
 bool repr_instance(struct repr_ctx *c, const struct repr_obj *o)
 {
     struct attrs a;
+    struct pyp_dict_iter it;
+    bool has_attrs;
     if (!find_attrs(c, o, &a))
+        return false;
+    has_attrs = a.dict != 0 || a.values != 0;
+    if (has_attrs && !open_attrs(c, o, &a, &it))
         return false;
     rout_lit(&c->out, "<");
     if (!repr_cstr(c, o->name))
         return false;
-    if (a.dict != 0 || a.values != 0) {
+    if (has_attrs) {
         rout_lit(&c->out, "(");
-        if (!put_attrs(c, o, &a))
-            return false;
-        rout_lit(&c->out, ")");
+        repr_entries(c, &it, true, ") at remote ", o->addr);
+        return true;
     }
     rout_lit(&c->out, " at remote ");
     rout_hex(&c->out, o->addr);

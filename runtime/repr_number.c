@@ -1,10 +1,13 @@
 /* repr_number.c: bool, int and float reprs.
  *
  * int: the digits (30 bits each) after the sign and size (ob_size up to 3.11, lv_tag
- * from 3.12, feature.int_repr); one or two digits print directly, up to 120 digits by
- * long division in base 10**9, more as the generic form (python-gdb.py's rule, which the
- * script keeps). float: what Python's repr() prints, the shortest decimal string that
- * reads back as the same double, laid out as Python lays it out. */
+ * from 3.12, feature.int_repr); one or two digits print directly, up to INT_MAX_DIGITS
+ * by repeated long division in base 10**9, all of them, cut at the output limit like any
+ * text (the script's helper converts them alike); more as the generic form. Python's
+ * repr() itself refuses ints of more than 4,300 decimal digits unless
+ * sys.set_int_max_str_digits allows them: the debugger shows them all the same. float:
+ * what Python's repr() prints, the shortest decimal string that reads back as the same
+ * double, laid out as Python lays it out. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,7 +16,7 @@
 
 #include "repr_ctx.h"
 
-enum { INT_MAX_DIGITS = 120, INT_MAX_CHUNKS = 200, CHUNK = 1000000000 };
+enum { INT_MAX_DIGITS = 4000, CHUNK = 1000000000 };
 
 struct int_header {
     int64_t ndigits;
@@ -50,36 +53,50 @@ bool repr_bool(struct repr_ctx *c, const struct repr_obj *o)
     return true;
 }
 
-/* Up to 120 digits: repeated long division by 10**9 gives chunks of nine decimal digits,
- * least significant first. */
-static bool int_big(struct repr_ctx *c, const struct int_header *h, unsigned shift)
+/* The decimal text of the N digits DG (least significant first, SHIFT bits each; DG is
+ * used up): repeated long division by 10**9 gives chunks of nine decimal digits. */
+static void int_decimal(uint64_t *dg, int64_t n, unsigned shift, struct pyp_buf *text)
 {
-    uint64_t dg[INT_MAX_DIGITS], chunks[INT_MAX_CHUNKS];
-    uint32_t raw[INT_MAX_DIGITS];
-    int64_t top = h->ndigits;
+    uint32_t *chunks = pyp_xcalloc((size_t)n * 2 + 2, sizeof *chunks);
     size_t nchunks = 0;
-    if (!pyp_mem_read(c->py->mem, h->digits, raw, 4 * (size_t)top))
-        return false;
-    for (int64_t i = 0; i < top; i++)
-        dg[i] = raw[i];
-    while (top > 0 && nchunks < INT_MAX_CHUNKS) {
+    int64_t top = n;
+    while (top > 0 && dg[top - 1] == 0)
+        top--;
+    while (top > 0) {
         uint64_t rem = 0;
         for (int64_t i = top - 1; i >= 0; i--) {
             uint64_t cur = (rem << shift) | dg[i];
             dg[i] = cur / CHUNK;
             rem = cur % CHUNK;
         }
-        chunks[nchunks++] = rem;
+        chunks[nchunks++] = (uint32_t)rem;
         while (top > 0 && dg[top - 1] == 0)
             top--;
     }
-    rout_udec(&c->out, chunks[nchunks - 1]);
-    for (size_t i = nchunks - 1; i-- > 0 && !c->out.trunc;) {
-        char s[16];
-        snprintf(s, sizeof s, "%09" PRIu64, chunks[i]);
-        rout_lit(&c->out, s);
+    buf_printf(text, "%" PRIu32, nchunks ? chunks[nchunks - 1] : 0);
+    for (size_t i = nchunks > 0 ? nchunks - 1 : 0; i-- > 0;)
+        buf_printf(text, "%09" PRIu32, chunks[i]);
+    free(chunks);
+}
+
+/* More than two digits: read them all (masked to SHIFT bits, as the script does) and
+ * print their decimal text. */
+static bool int_big(struct repr_ctx *c, const struct int_header *h, unsigned shift)
+{
+    uint32_t *raw = pyp_xcalloc((size_t)h->ndigits, sizeof *raw);
+    uint64_t *dg = pyp_xcalloc((size_t)h->ndigits, sizeof *dg);
+    bool ok = pyp_mem_read(c->py->mem, h->digits, raw, 4 * (size_t)h->ndigits);
+    if (ok) {
+        struct pyp_buf text = PYP_BUF_INIT;
+        for (int64_t i = 0; i < h->ndigits; i++)
+            dg[i] = raw[i] & (((uint64_t)1 << shift) - 1);
+        int_decimal(dg, h->ndigits, shift, &text);
+        rout_lit(&c->out, buf_str(&text));
+        buf_free(&text);
     }
-    return true;
+    free(dg);
+    free(raw);
+    return ok;
 }
 
 bool repr_int(struct repr_ctx *c, const struct repr_obj *o)

@@ -40,6 +40,16 @@ void rout_lit(struct pyp_repr_out *out, const char *text)
     rout_bytes(out, text, strlen(text));
 }
 
+size_t rout_mark(const struct pyp_repr_out *out)
+{
+    return out->buf->len;
+}
+
+void rout_rollback(struct pyp_repr_out *out, size_t mark)
+{
+    buf_truncate(out->buf, mark);
+}
+
 void rout_udec(struct pyp_repr_out *out, uint64_t v)
 {
     char s[24];

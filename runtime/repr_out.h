@@ -27,6 +27,11 @@ void rout_lit(struct pyp_repr_out *out, const char *text);
 /* N bytes, each counted as one character and written as it is (C strings of the target:
  * type and method names). */
 void rout_bytes(struct pyp_repr_out *out, const char *bytes, size_t n);
+/* Where the text is now, and back to there: the text written since MARK is dropped, but
+ * the characters it counted stay counted (as the script's pyp-try drops the output of a
+ * step that failed while the count it kept in $pyp_left stays). */
+size_t rout_mark(const struct pyp_repr_out *out);
+void rout_rollback(struct pyp_repr_out *out, size_t mark);
 /* An unsigned decimal number. */
 void rout_udec(struct pyp_repr_out *out, uint64_t v);
 /* 0x followed by lowercase hex digits. */

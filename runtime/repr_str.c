@@ -3,9 +3,9 @@
  * As repr() writes them: single quotes unless the text has a ' and no " (the first 4096
  * characters are looked at, as the script does); \\, the quote, \t, \n, \r escaped;
  * other characters below 0x20 or from 0x7f escaped as \xNN, and in a str the characters
- * str.isprintable() rejects as \xNN, \uNNNN or \UNNNNNNNN. isprintable() is the script's
- * approximation (printable_cp): exact for Latin-1, elsewhere the separators, format
- * characters, surrogates, private-use and noncharacter ranges are escaped.
+ * str.isprintable() rejects as \xNN, \uNNNN or \UNNNNNNNN: isprintable() of the target's
+ * own CPython minor, from the printable ranges generated from that interpreter
+ * (versions/printable/, compiled into the registry; the script has the same ranges).
  *
  * Code points are read a window at a time; when a window cannot be read they are read
  * one by one, so that a string running into unreadable memory prints what the script
@@ -68,18 +68,6 @@ static bool str_setup(struct repr_ctx *c, uint64_t obj, struct pyp_str *s, bool 
     return true;
 }
 
-static bool printable_cp(uint32_t cp)
-{
-    if (cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp == 0xad)
-        return false;
-    if (cp < 0x300)
-        return true;
-    return !(cp == 0x61c || cp == 0x180e || (cp >= 0x2000 && cp <= 0x200f) ||
-             (cp >= 0x2028 && cp <= 0x202f) || (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 ||
-             (cp >= 0xd800 && cp <= 0xf8ff) || cp == 0xfeff || (cp >= 0xfff0 && cp <= 0xfffb) ||
-             (cp & 0xfffe) == 0xfffe || (cp >= 0xe0000 && cp <= 0xe0fff) || cp >= 0xf0000);
-}
-
 static void put_hex_escape(struct repr_ctx *c, uint32_t cp, int digits, char letter)
 {
     static const char hex[] = "0123456789abcdef";
@@ -102,7 +90,7 @@ static void put_escaped(struct repr_ctx *c, uint32_t cp, uint32_t quote, bool is
         rout_lit(&c->out, "\\r");
     } else if (cp >= 32 && cp < 127) {
         rout_putc(&c->out, cp);
-    } else if (!is_bytes && printable_cp(cp)) {
+    } else if (!is_bytes && pyp_is_printable(c->printable, cp)) {
         rout_putc(&c->out, cp);
     } else {
         int digits = cp <= 0xff ? 2 : cp <= 0xffff ? 4 : 8;

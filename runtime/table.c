@@ -39,6 +39,32 @@ bool pyp_layout_is_preferred(const struct pyp_layout *l)
     return l && l == preferred;
 }
 
+const struct pyp_printable *pyp_printable_for(unsigned long version_hex)
+{
+    int minor = (int)((version_hex >> 16) & 0xff);
+    for (unsigned i = 0; i < pyp_printable_set_count; i++)
+        if (pyp_printable_sets[i].minor == minor)
+            return &pyp_printable_sets[i];
+    return NULL;
+}
+
+bool pyp_is_printable(const struct pyp_printable *p, uint32_t cp)
+{
+    if (!p)
+        return cp >= 0x20 && cp < 0x7f;
+    unsigned lo = 0, hi = p->count;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (cp < p->ranges[mid][0])
+            hi = mid;
+        else if (cp > p->ranges[mid][1])
+            lo = mid + 1;
+        else
+            return true;
+    }
+    return false;
+}
+
 const struct pyp_layout *pyp_layout_for(unsigned long version_hex, const char *variant)
 {
     if (preferred && (preferred->version_hex >> 16) == (version_hex >> 16) &&

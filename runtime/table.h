@@ -29,6 +29,16 @@ struct pyp_table {
 /* Every compiled table, and how many (registry generated at build time). */
 extern const struct pyp_layout *const pyp_compiled_layouts[];
 extern const unsigned pyp_compiled_layout_count;
+/* The printable ranges of every minor that has tables (registry). */
+extern const struct pyp_printable pyp_printable_sets[];
+extern const unsigned pyp_printable_set_count;
+
+/* The printable ranges of the minor of VERSION_HEX; NULL when it has none (a minor with
+ * no compiled table). */
+const struct pyp_printable *pyp_printable_for(unsigned long version_hex);
+/* Whether str.isprintable() accepts code point CP in P (false for every non-ASCII code
+ * point when P is NULL). */
+bool pyp_is_printable(const struct pyp_printable *p, uint32_t cp);
 
 /* The compiled table for VERSION_HEX and VARIANT: the same patch release if there is one,
  * else the nearest patch release of the same minor (the newest older one, else the

@@ -246,6 +246,25 @@ def test_py_repr_values(target, core_dir):
     assert not wrong, '%d of %d wrong:\n' % (len(wrong), len(values)) + '\n'.join(wrong)
 
 
+@pytest.mark.parametrize('target', target_params(lambda t: t.name in ('pyenv-3.8', 'pyenv-3.12', 'sid-3.15')))
+def test_py_repr_big_ints_without_the_helper(target, core_dir):
+    """Without the private directory (no usable home), the script converts ints of up to
+    200 digits of 30 bits itself (the 100- and 1,000-digit ones) and prints bigger ones
+    (the 10,000-digit one) in the generic form: README.md, "Limits"."""
+    usable(target)
+    core, truth = core_of(target, 'sc_values', core_dir)
+    ints = [(a, e) for a, e in truth['values']
+            if re.match(r'-?\d{90}', e) and re.fullmatch(r'-?\d+(\.\.\.\(truncated\))?', e)]
+    assert len(ints) == 3, ints
+    outs, raw = scenario.run_gdb(target, ['set $pyp_session = 0'] + ['py-repr ' + a for a, _ in ints],
+                                 core=core, scripts=[scenario.our_script(target)])
+    # The 10,000-digit int is the positive one cut at the limit (the 1,000-digit one is
+    # negative).
+    want = ['<int at remote %s>' % a if e[0] != '-' and e.endswith('(truncated)') else e
+            for a, e in ints]
+    assert [o.rstrip('\n') for o in outs[1:]] == want, raw[-3000:]
+
+
 @pytest.mark.parametrize('target', target_params())
 def test_py_locals_of_every_value(target, core_dir):
     usable(target)

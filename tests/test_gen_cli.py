@@ -157,7 +157,7 @@ def test_help_documents_every_option():
     r = run_gen('--help')
     assert r.returncode == 0
     for opt in ('--cpython', '--headers', '--variant', '--target', '--output', '--query', '--list',
-                '--committed', '--define', '--c-header'):
+                '--committed', '--define', '--c-header', '--python', '--printable'):
         assert opt in r.stdout
 
 

@@ -4,6 +4,9 @@ the same run on the same cores and processes.
 
   /usr/bin/python3 tests/bench/bench_decoder.py [TARGET ...]     (default: every target)
 
+REPEAT=N (default 5) runs each command N times and keeps the best; GDB=0 leaves out the
+GDB rows (python-gdb.py and our script: the slow part of the run).
+
 Per target:
 - the 300-frame core (sc_deep) with locals: `pyprinter bt --locals CORE` against
   python-gdb.py's `py-bt-full` + `py-locals` in the full GDB and against our GDB script's
@@ -102,6 +105,8 @@ def bench_core(target, tmp):
     print('%-13s pyprinter bt --locals on the 300-frame core: %.4f s, peak RSS %.1f MB' % (
         target.name, t_ours, rss / 1024))
     cmds = ['py-bt-full', 'py-locals']
+    if os.environ.get('GDB', '1') == '0':
+        return
     if target.python_gdb:
         base, _, _ = best_of(gdb_argv(target, matrix.GDB_FULL, core, [target.python_gdb], []))
         t, text, _ = best_of(gdb_argv(target, matrix.GDB_FULL, core, [target.python_gdb], cmds))

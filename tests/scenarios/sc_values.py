@@ -1,5 +1,8 @@
 """Scenario: one frame holding a value of every kind python-gdb.py prints, with edge
-cases; every value is also registered for `py-repr ADDRESS`."""
+cases; every value is also registered for `py-repr ADDRESS`. The fidelity values (deep
+containers without a cycle beside one with a cycle a few levels down, ints of 100, 1,000
+and 10,000 digits, strings of every kind of character) are checked here against
+Python's own repr() before the truth is written."""
 import sys
 import time
 
@@ -26,6 +29,60 @@ class Slotted:
 
 class SubList(list):
     pass
+
+
+def nest(depth, wrap, inner):
+    v = inner
+    for i in range(depth):
+        v = wrap(v, i)
+    return v
+
+
+def deep_with_cycle(depth, back):
+    """DEPTH nested lists; the innermost also holds the list BACK levels above it."""
+    chain = [[]]
+    for _ in range(depth):
+        chain.append([chain[-1]])
+    chain[0].append(chain[back])
+    return chain[-1]
+
+
+# Characters whose printability the Unicode version of each CPython decides: assigned
+# (printable) from Unicode 13 (CPython 3.9), 14 (3.11), 15 (3.12), 15.1 (3.13), 16 (3.14),
+# 17 (3.15), unassigned (escaped) before.
+UNICODE_NEWER = ('\u08be \U0001f10d \u061d \U0001f6dd \u0ece \U0001f6dc \u2ffc \U0002ebf0 '
+                 '\u0897 \U0001f8b2 \u088f \U0001f6d8')
+
+
+def fidelity():
+    """{name: value} of the fidelity values."""
+    v = {
+        'deep_list': nest(400, lambda v, i: [v], []),
+        'deep_dict': nest(300, lambda v, i: {'k': v}, {}),
+        'deep_tuple': nest(200, lambda v, i: (v,), ()),
+        'deep_frozenset': nest(200, lambda v, i: frozenset({v}), frozenset()),
+        'deep_set': {nest(150, lambda v, i: frozenset({v, i}), frozenset())},
+        'deep_mixed': nest(150, lambda v, i: [v] if i % 3 == 0 else {'k%d' % i: v} if i % 3 == 1 else (v, i), None),
+        'deep_cycle': deep_with_cycle(120, 3),
+        'int_100': 3 ** 209,
+        'int_1000': -(7 ** 1183),
+        'int_10000': 3 ** 20959,
+        'str_scripts': 'Ελληνικά Кириллица 中文 العربية עברית हिन्दी ไทย 한국어 ქართული',
+        'str_combining': 'e\u0301 a\u0308 \u20dd x\u0489 \u0301start \u1ab0\u1dc0\ufe20',
+        'str_format': '\u00ad \u200b \u200d \u200e \u2066 \ufeff \u0600 \u061c \u180e '
+                      '\U000e0001 \U000e0041 \U0001d173',
+        'str_private': '\ue000 \uf8ff \U000f0000 \U000ffffd \U00100000 \U0010fffd',
+        'str_unassigned': '\u0378 \u0e5c \ufdd0 \uffff \U0001fffe \U000e0080 \U0003fffd '
+                          '\U0010ffff \ud800 \udfff',
+        'str_separators': '\u00a0 \u2000 \u2028 \u2029 \u205f \u3000 \x85 \x1f \x7f',
+        'str_astral': '\U0001f600 \U00020000 \U0001d11e \U00010400 \U0001fa70 \U0002a700',
+        'str_newer': UNICODE_NEWER,
+        'str_long_mixed': ('\u05d0\u0301\u200f\U0001f600\ue000' * 300),
+    }
+    for name, value in v.items():
+        exp, own = truth.expected(value), truth.python_repr(value)
+        assert exp == own, '%s: the truth %r is not repr() %r' % (name, exp[:200], own[:200])
+    return v
 
 
 def values():
@@ -78,10 +135,13 @@ def values():
     code = values.__code__
     module = sys
     typ = int
+    truth.unlimited_ints()
     for name, v in sorted(locals().items()):
         truth.value(v)
     for f in floats:
         truth.value(f)
+    for v in fidelity().values():
+        truth.value(v)
     truth.record(); time.sleep(3600)
 
 

@@ -11,7 +11,10 @@ function:  `truth.record(); time.sleep(3600)`. record() writes JSON to $PYP_TRUT
   with each variable's kind ('kinds') and the code's qualified name (3.11+);
 - values: [address, expected repr] pairs for `py-repr`.
 Expected reprs follow python-gdb.py's rules, except where pyprinter documents that it
-prints what Python prints instead (floats, str escaping, one-argument exceptions).
+prints what Python prints instead (floats, ints of any size, str escaping, nesting of any
+depth, one-argument exceptions). Ints are written with every digit, past
+sys.get_int_max_str_digits() where repr() itself would refuse them (pyprinter shows them
+all the same: see README.md, "Divergences").
 Runs unchanged on CPython 3.8 - 3.15.
 """
 import ctypes
@@ -60,8 +63,22 @@ def _instance(obj, active):
         return '<%s at remote 0x%x>' % (name, id(obj))
     if not d and V < (3, 11):
         return '<%s at remote 0x%x>' % (name, id(obj))
-    attrs = ', '.join('%s=%s' % (k, _repr(v, active)) for k, v in d.items())
+    attrs = _join(['%s=%s' % (k, _repr(v, active)) for k, v in d.items()])
     return '<%s(%s) at remote 0x%x>' % (name, attrs, id(obj))
+
+
+def _join(parts):
+    return ', '.join(parts)
+
+
+def _join_reprs(items, active):
+    """The reprs of ITEMS joined. A plain loop: nesting hundreds deep recurses through
+    Python calls only (a generator inside join() recurses through C, which debug builds
+    limit to a few hundred levels)."""
+    parts = []
+    for x in items:
+        parts.append(_repr(x, active))
+    return _join(parts)
 
 
 def _repr(obj, active):
@@ -81,7 +98,7 @@ def _repr(obj, active):
     if t.__name__ in ('set', 'frozenset') and t in (set, frozenset):
         if not obj:
             return '%s()' % t.__name__
-        body = '{%s}' % ', '.join(_repr(x, active) for x in obj)
+        body = '{%s}' % _join_reprs(obj, active)
         return body if t is set else 'frozenset(%s)' % body
     if t.__name__ == 'builtin_function_or_method':
         self = obj.__self__
@@ -99,22 +116,41 @@ def _repr(obj, active):
     if isinstance(obj, tuple):
         if len(obj) == 1:
             return '(%s,)' % _repr(obj[0], active)
-        return '(%s)' % ', '.join(_repr(x, active) for x in obj)
+        return '(%s)' % _join_reprs(obj, active)
     if isinstance(obj, list):
-        return '[%s]' % ', '.join(_repr(x, active) for x in obj)
+        return '[%s]' % _join_reprs(obj, active)
     if isinstance(obj, dict):
-        return '{%s}' % ', '.join('%s: %s' % (_repr(k, active), _repr(v, active))
-                                  for k, v in obj.items())
+        parts = []
+        for k, v in obj.items():
+            parts.append('%s: %s' % (_repr(k, active), _repr(v, active)))
+        return '{%s}' % _join(parts)
     if isinstance(obj, BaseException):
-        return '%s(%s)' % (_tp_name(t), ', '.join(_repr(a, active) for a in obj.args))
+        return '%s(%s)' % (_tp_name(t), _join_reprs(obj.args, active))
     return '<%s at remote 0x%x>' % (_tp_name(t), id(obj))
 
 
+def cut(text):
+    """TEXT as a repr limited to LIMIT characters prints it."""
+    if len(text) > LIMIT:
+        text = text[:LIMIT] + '...(truncated)'
+    return text
+
+
 def expected(obj):
-    r = _repr(obj, frozenset())
-    if len(r) > LIMIT:
-        r = r[:LIMIT] + '...(truncated)'
-    return r
+    return cut(_repr(obj, frozenset()))
+
+
+def python_repr(obj):
+    """Python's own repr() of OBJ, cut at the limit, ints with every digit."""
+    return cut(repr(obj))
+
+
+def unlimited_ints():
+    """Lets repr() write ints of any size (Python 3.11+ and the 3.8-3.10 security
+    releases refuse more than 4,300 digits by default) and deep values (recursion)."""
+    if hasattr(sys, 'set_int_max_str_digits'):
+        sys.set_int_max_str_digits(0)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 
 
 def _frame_locals(frame):
@@ -179,6 +215,7 @@ def _stack(frame):
 
 def record():
     """Writes the truth of every thread (the caller's frame is the newest of its thread)."""
+    unlimited_ints()
     current = threading.get_ident()
     threads = []
     for ident, frame in sys._current_frames().items():
