@@ -149,10 +149,13 @@ def test_py_locals_and_print_at_frame_n(target, gdb, core_dir):
     (full,), raw = scenario.run_gdb(target, [p + '-bt-full'], core=core, gdb=gdb, scripts=script)
     frames = main_thread(truth)['frames']
     level, run = run_frames(frames, full)
+    # py-locals again after py-print: the value py-print printed last is a local, and
+    # must not print as a cycle there.
     cmds = ['frame %d' % level, p + '-locals', p + '-print local_float', p + '-print args',
-            p + '-print Shape', p + '-print len', p + '-print nosuch', p + '-list', p + '-list 1,3']
+            p + '-locals', p + '-print Shape', p + '-print len', p + '-print nosuch', p + '-list',
+            p + '-list 1,3']
     outs, raw = scenario.run_gdb(target, cmds, core=core, gdb=gdb, scripts=script)
-    _, locs, pf, pa, ps, pl, pn, lst, lst13 = outs
+    _, locs, pf, pa, locs2, ps, pl, pn, lst, lst13 = outs
     want = []
     for fr in run:
         if target.at_least('3.11'):
@@ -163,6 +166,8 @@ def test_py_locals_and_print_at_frame_n(target, gdb, core_dir):
     problems = []
     if got != want:
         problems.append('py-locals:\n%s\nexpected:\n%s' % ('\n'.join(got), '\n'.join(want)))
+    if locs2 != locs:
+        problems.append('py-locals after py-print:\n%s\nbefore:\n%s' % (locs2, locs))
     baz = frames[0]
     local = dict(baz['f_locals'])
     checks = [(pf, "local 'local_float' = %s\n" % local['local_float']),
