@@ -1,7 +1,8 @@
 """Everything the GDB commands print goes through GDB's own output stream, as a user who
 pipes, logs and scripts GDB output relies on: `set logging` with redirect receives the
 traceback (and the terminal does not), `pipe py-bt | CMD` hands it to CMD, a user's
-`define` wrapping py-bt under `thread apply all` prints each stack under its thread, and
+`define` wrapping py-bt under `thread apply all` prints each stack under its thread (so do
+`thread apply all py-bt` into a log and through `pipe`), and
 py-list's lines do the same. The helper that reads source files works in a directory
 private to the user and the session; a directory another user could have planted is
 refused (the commands then print without source lines and py-list says why)."""
@@ -46,6 +47,34 @@ def test_logging_and_pipe_receive_the_output(target, gdb, decoder, core_dir, tmp
     assert python_lines(logged) == want, logged
     assert outs[5].strip() == str(sum(l.startswith('  File ') for l in want)), outs[5]
     assert python_lines(outs[6]) == want, outs[6]
+
+
+@pytest.mark.parametrize('decoder', [0, 1])
+@pytest.mark.parametrize('gdb', GDBS)
+@pytest.mark.parametrize('target', STREAM_TARGETS)
+def test_thread_apply_all_through_logging_and_pipe(target, gdb, decoder, core_dir, tmp_path):
+    """`thread apply all py-bt` into a redirected log and through `pipe`: in each, every
+    thread's stack under its own header, in GDB's order; nothing reaches the terminal
+    while the log is redirected. With the script alone and handed to pyprinter."""
+    usable(target)
+    core, truth = core_of(target, 'sc_threads', core_dir)
+    p = commands_prefix(gdb)
+    log = tmp_path / 'gdb.log'
+    cmds = ['set $pyp_decoder = %d' % decoder,
+            'set logging file %s' % log, 'set logging redirect on', 'set logging enabled on',
+            'thread apply all %s-bt' % p, 'set logging enabled off',
+            'pipe thread apply all %s-bt | cat' % p]
+    outs, raw = scenario.run_gdb(target, cmds, core=core, gdb=gdb, scripts=[scenario.our_script(target)],
+                                 both_paths=False)
+    outs = outs[1:]
+    if not decoder:
+        assert scenario.handoffs(raw) == 0, raw[-3000:]
+    assert python_lines(outs[3]) == [], 'the stacks reached the terminal despite redirect:\n' + outs[3]
+    logged = log.read_text()
+    bad = gdb_threads.problems(logged, truth, python_lines, expected_bt)
+    assert not bad, 'in the log:\n' + '\n'.join(bad) + '\n' + logged[-3000:]
+    bad = gdb_threads.problems(outs[5], truth, python_lines, expected_bt)
+    assert not bad, 'through pipe:\n' + '\n'.join(bad) + '\n' + outs[5][-3000:]
 
 
 @pytest.mark.parametrize('gdb', GDBS)
