@@ -18,7 +18,8 @@ Per target:
 Times are whole commands, as a user waits for them (best of REPEAT runs); GDB rows also
 show the time beyond GDB's own start (the same GDB loading the same files with no
 command). A ratio is printed only when the peer printed every frame of the scenario's
-truth (file, line and function); otherwise "peer failed". Peak RSS is pyprinter's."""
+truth: file, line and function, and on the core each function frame's locals as Python's
+repr gives them (pyprinter is held to the same); otherwise "peer failed". Peak RSS is pyprinter's."""
 import os
 import re
 import subprocess
@@ -61,6 +62,13 @@ def truth_frames(truth):
             next(t for t in truth['threads'] if t['current'])['frames']]
 
 
+def truth_locals(truth):
+    """[(file, line, function, 'a=1, b=2')] of the scenario's function frames (recurse),
+    their locals as Python's repr gives them."""
+    return [(f['file'], f['line'], f['name'], ', '.join('%s=%s' % (k, v) for k, v in f['locals']))
+            for f in next(t for t in truth['threads'] if t['current'])['frames'] if f['name'] == 'recurse']
+
+
 def bt_frames(text):
     return [(m.group(1), int(m.group(2)), m.group(3)) for m in
             re.finditer(r'File "([^"]+)", line (\d+), in (\S+)', text)]
@@ -69,6 +77,23 @@ def bt_frames(text):
 def full_frames(text):
     return [(m.group(1), int(m.group(2)), m.group(3)) for m in
             re.finditer(r'Frame 0x[0-9a-f]+, for file (.+?), line (\d+), in (\S+)', text)]
+
+
+def full_locals(text):
+    """py-bt-full's frames with their locals: `..., in NAME (a=1, b=2)`."""
+    return [(m.group(1), int(m.group(2)), m.group(3), m.group(4)) for m in
+            re.finditer(r'Frame 0x[0-9a-f]+, for file (.+?), line (\d+), in (\S+) \((.*)\)$', text, re.M)]
+
+
+def bt_locals(text):
+    """pyprinter bt --locals' frames with their locals (`      a = 1` under each frame)."""
+    out = []
+    for block in re.split(r'^(?=  File ")', text, flags=re.M):
+        m = re.match(r'  File "([^"]+)", line (\d+), in (\S+)', block)
+        if m:
+            names = re.findall(r'^      (\S+) = (.*)$', block, re.M)
+            out.append((m.group(1), int(m.group(2)), m.group(3), ', '.join('%s=%s' % kv for kv in names)))
+    return out
 
 
 def complete(got, want):
@@ -99,9 +124,9 @@ def row(target, label, ours, peer, peer_name, peer_ok, extra=''):
 
 def bench_core(target, tmp):
     core, truth = scenario.take_core(target, 'sc_deep', tmp)
-    want = truth_frames(truth)
+    want = truth_locals(truth)
     t_ours, out, rss = best_of(pyprinter_argv(target, '--locals', core))
-    assert complete(bt_frames(out), want), 'pyprinter missed frames on ' + target.name
+    assert complete(bt_locals(out), want), 'pyprinter missed frames or locals on ' + target.name
     print('%-13s pyprinter bt --locals on the 300-frame core: %.4f s, peak RSS %.1f MB' % (
         target.name, t_ours, rss / 1024))
     cmds = ['py-bt-full', 'py-locals']
@@ -111,12 +136,12 @@ def bench_core(target, tmp):
         base, _, _ = best_of(gdb_argv(target, matrix.GDB_FULL, core, [target.python_gdb], []))
         t, text, _ = best_of(gdb_argv(target, matrix.GDB_FULL, core, [target.python_gdb], cmds))
         row(target, 'core: bt --locals', t_ours, t, 'python-gdb.py (full gdb)',
-            complete(full_frames(text), want), '   (beyond GDB start: %.3f s)' % (t - base))
+            complete(full_locals(text), want), '   (beyond GDB start: %.3f s)' % (t - base))
     ours_script = [scenario.our_script(target)]
     base, _, _ = best_of(gdb_argv(target, matrix.GDB_MINIMAL, core, ours_script, []))
     t, text, _ = best_of(gdb_argv(target, matrix.GDB_MINIMAL, core, ours_script, cmds))
     row(target, 'core: bt --locals', t_ours, t, 'our script (gdb-minimal)',
-        complete(full_frames(text), want), '   (beyond GDB start: %.3f s)' % (t - base))
+        complete(full_locals(text), want), '   (beyond GDB start: %.3f s)' % (t - base))
 
 
 UNWINDER = r'''
