@@ -27,6 +27,11 @@ static bool cycle_marker(struct repr_ctx *c, const struct repr_obj *o)
     case REPR_TUPLE: case REPR_EXC: rout_lit(&c->out, "(...)"); return true;
     case REPR_DICT: case REPR_SET: case REPR_FROZENSET: rout_lit(&c->out, "{...}"); return true;
     case REPR_INSTANCE: rout_lit(&c->out, "<...>"); return true;
+    case REPR_FROZENDICT:
+        if (!repr_cstr(c, o->name))
+            return false;
+        rout_lit(&c->out, "({...})");
+        return true;
     default: return repr_generic(c, o);
     }
 }
@@ -47,7 +52,7 @@ static bool dispatch(struct repr_ctx *c, const struct repr_obj *o)
     case REPR_BYTES: return repr_bytes(c, o);
     case REPR_TUPLE: return repr_tuple(c, o);
     case REPR_LIST: return repr_list(c, o);
-    case REPR_DICT: return repr_dict(c, o);
+    case REPR_DICT: case REPR_FROZENDICT: return repr_dict(c, o);
     case REPR_SET: case REPR_FROZENSET: return repr_set(c, o);
     case REPR_EXC: return repr_exception(c, o);
     case REPR_CFUNC: return repr_cfunction(c, o);

@@ -1,5 +1,5 @@
 /* repr_classify.c: which printer an object gets, decided as the GDB script's
- * pyp-classify does: by tp_name for NoneType, bool, frame, set, frozenset,
+ * pyp-classify does: by tp_name for NoneType, bool, frame, set, frozenset, frozendict,
  * builtin_function_or_method, method-wrapper and float (a static type named "float"),
  * then heap types as instances, then the tp_flags subclass bits (the later of long,
  * list, tuple, bytes, str, dict, exception wins), else the generic form. Type names are
@@ -41,7 +41,7 @@ static const struct {
     { "bool", REPR_BOOL },           { "set", REPR_SET },
     { "frame", REPR_FRAME },         { "float", REPR_FLOAT },
     { "NoneType", REPR_NONE },       { "frozenset", REPR_FROZENSET },
-    { "method-wrapper", REPR_WRAPPER },
+    { "method-wrapper", REPR_WRAPPER }, { "frozendict", REPR_FROZENDICT },
     { "builtin_function_or_method", REPR_CFUNC },
 };
 

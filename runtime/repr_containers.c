@@ -1,5 +1,5 @@
-/* repr_containers.c: tuple, list, dict, set and frozenset reprs, and exceptions (their
- * type name and args), each item printed one level down, in the script's steps
+/* repr_containers.c: tuple, list, dict, frozendict, set and frozenset reprs, and
+ * exceptions (their type name and args), each item printed one level down, in the script's steps
  * (templates/43-containers.gdb.in, repr_ctx.h): the opening, whose reads come first,
  * then one step per item, which reads the item before it prints its separator. A
  * dict's entries come from dict.h; instance attributes use the same walk with names
@@ -92,13 +92,24 @@ void repr_entries(struct repr_ctx *c, const struct pyp_dict_iter *it, bool as_at
     }
 }
 
+/* {k: v, ...}; a frozendict (3.15+) as frozendict({k: v, ...}), frozendict() when empty */
 bool repr_dict(struct repr_ctx *c, const struct repr_obj *o)
 {
     struct pyp_dict_iter it;
-    if (!pyp_dict_open(c->py, o->addr, &it))
+    bool frozen = o->kind == REPR_FROZENDICT;
+    int64_t used = 1;
+    if ((frozen && !pyp_mem_i64(c->py->mem, o->addr + (uint64_t)FACT(&c->py->table, DICT_USED), &used)) ||
+        !pyp_dict_open(c->py, o->addr, &it))
         return false;
+    if (frozen) {
+        if (!repr_cstr(c, o->name))
+            return false;
+        rout_lit(&c->out, used == 0 ? "()" : "(");
+        if (used == 0)
+            return true;
+    }
     rout_lit(&c->out, "{");
-    repr_entries(c, &it, false, "}", 0);
+    repr_entries(c, &it, false, frozen ? "})" : "}", 0);
     return true;
 }
 

@@ -1,8 +1,9 @@
 """Scenario: one frame holding a value of every kind python-gdb.py prints, with edge
 cases; every value is also registered for `py-repr ADDRESS`. The fidelity values (deep
 containers without a cycle beside one with a cycle a few levels down, ints of 100, 1,000
-and 10,000 digits, strings of every kind of character) are checked here against
-Python's own repr() before the truth is written."""
+and 10,000 digits, strings of every kind of character, 3.15's frozendicts) are
+checked here against Python's own repr() before the truth is written."""
+import builtins
 import sys
 import time
 
@@ -79,6 +80,11 @@ def fidelity():
         'str_newer': UNICODE_NEWER,
         'str_long_mixed': ('\u05d0\u0301\u200f\U0001f600\ue000' * 300),
     }
+    if hasattr(builtins, 'frozendict'):   # 3.15+
+        v['frozendict'] = frozendict({'k': [1, frozendict()], 2: 'two', (3,): frozenset({4})})
+        v['frozendict_empty'] = frozendict()
+        v['frozendict_cycle'] = frozendict({'a': []})
+        v['frozendict_cycle']['a'].append(v['frozendict_cycle'])
     for name, value in v.items():
         exp, own = truth.expected(value), truth.python_repr(value)
         assert exp == own, '%s: the truth %r is not repr() %r' % (name, exp[:200], own[:200])

@@ -12,11 +12,13 @@ function:  `truth.record(); time.sleep(3600)`. record() writes JSON to $PYP_TRUT
 - values: [address, expected repr] pairs for `py-repr`.
 Expected reprs follow python-gdb.py's rules, except where pyprinter documents that it
 prints what Python prints instead (floats, ints of any size, str escaping, nesting of any
-depth, one-argument exceptions). Ints are written with every digit, past
+depth, one-argument exceptions, 3.15's frozendict, python-gdb.py's `frozendict({})` for
+an empty one). Ints are written with every digit, past
 sys.get_int_max_str_digits() where repr() itself would refuse them (pyprinter shows them
 all the same: see README.md, "Divergences").
 Runs unchanged on CPython 3.8 - 3.15.
 """
+import builtins
 import ctypes
 import json
 import os
@@ -25,6 +27,7 @@ import threading
 
 LIMIT = 1024
 V = sys.version_info[:2]
+FROZENDICT = getattr(builtins, 'frozendict', None)   # 3.15+
 
 _registered = []
 
@@ -91,6 +94,8 @@ def _repr(obj, active):
             return '(...)'
         if isinstance(obj, (dict, set, frozenset)) and not t.__flags__ & HEAPTYPE:
             return '{...}'
+        if FROZENDICT is not None and t is FROZENDICT:
+            return 'frozendict({...})'
         return '<...>'
     active = active | {id(obj)}
     if obj is None or t is bool:
@@ -119,6 +124,10 @@ def _repr(obj, active):
         return '(%s)' % _join_reprs(obj, active)
     if isinstance(obj, list):
         return '[%s]' % _join_reprs(obj, active)
+    if FROZENDICT is not None and t is FROZENDICT:
+        if not obj:
+            return 'frozendict()'
+        return 'frozendict(%s)' % _repr(dict(obj), active)
     if isinstance(obj, dict):
         parts = []
         for k, v in obj.items():
