@@ -21,6 +21,8 @@ struct render_state {
      * is the whole #@if inside a taken branch. */
     bool taken[MAX_NESTING], any[MAX_NESTING], outer[MAX_NESTING];
     int depth;
+    bool in_header;   /* still in the opening comment block of the first template */
+    bool in_document; /* inside a `document` block: help text, kept as written */
     char *err;
     size_t err_size;
 };
@@ -145,7 +147,7 @@ static bool zeros(struct render_state *s, const char *count, FILE *out)
     if (*end != '\0' || n < 1 || n > 65536)
         return failf(s, "cannot read '@zeros:%s@'", count);
     for (long i = 0; i < n; i++)
-        fputs(i ? ", 0" : "0", out);
+        fputs(i ? ",0" : "0", out);
     return true;
 }
 
@@ -159,10 +161,10 @@ static bool printable_value(struct render_state *s, const char *what, FILE *out)
         fprintf(out, "%zu", b->nbits);
     else if (strcmp(what, "blocks") == 0)
         for (size_t i = 0; i < b->nblocks; i++)
-            fprintf(out, i ? ", %u" : "%u", (unsigned)b->blocks[i]);
+            fprintf(out, i ? ",%u" : "%u", (unsigned)b->blocks[i]);
     else if (strcmp(what, "bits") == 0)
         for (size_t i = 0; i < b->nbits; i++)
-            fprintf(out, i ? ", 0x%llx" : "0x%llx", (unsigned long long)b->bits[i]);
+            fprintf(out, i ? ",0x%llx" : "0x%llx", (unsigned long long)b->bits[i]);
     else if (strcmp(what, "unicode") == 0)
         fputs(s->printable->unicode, out);
     else if (strcmp(what, "cpython") == 0)
@@ -238,9 +240,35 @@ static bool emit_line(struct render_state *s, const char *line, FILE *out)
     return true;
 }
 
+/* What of template LINE goes into the script: GDB reads a sourced file at a few
+ * microseconds a character (GDB 13: 0.43 s for the 143 KB of 3.11's script with its
+ * comments, on every start), so the script leaves out what only a reader of the
+ * templates needs: comment lines (bar the opening block of the first template, which
+ * says what the file is), blank lines and indentation. `document` blocks, the help
+ * text, are kept as written. NULL: the line is left out. */
+static const char *script_text(struct render_state *s, const char *line)
+{
+    const char *text = line + strspn(line, " \t");
+    if (s->in_document) {
+        if (strcmp(text, "end\n") == 0 || strcmp(text, "end") == 0) {
+            s->in_document = false;
+            return text;
+        }
+        return line;
+    }
+    if (s->in_header && *text == '#')
+        return line;
+    s->in_header = false;
+    if (*text == '#' || *text == '\n' || *text == '\0')
+        return NULL;
+    if (strncmp(text, "document ", 9) == 0 || strncmp(text, "eval \"document ", 15) == 0)
+        s->in_document = true;
+    return text;
+}
+
 static bool render_file(const struct layout_table *t, const struct printable *p,
                         const struct printable_blocks *b, const char *decoder, const char *path,
-                        FILE *out, char *err, size_t err_size)
+                        bool first, FILE *out, char *err, size_t err_size)
 {
     FILE *in = fopen(path, "r");
     if (!in) {
@@ -248,15 +276,18 @@ static bool render_file(const struct layout_table *t, const struct printable *p,
         return false;
     }
     struct render_state s = { .table = t, .printable = p, .blocks = b, .decoder = decoder,
-                              .path = path, .err = err, .err_size = err_size };
+                              .path = path, .in_header = first, .err = err,
+                              .err_size = err_size };
     char line[4096];
     bool ok = true;
     while (ok && fgets(line, sizeof line, in)) {
         s.lineno++;
         if (strncmp(line, "#@", 2) == 0)
             ok = directive(&s, line);
-        else if (active(&s))
-            ok = emit_line(&s, line, out);
+        else if (active(&s)) {
+            const char *text = script_text(&s, line);
+            ok = !text || emit_line(&s, text, out);
+        }
     }
     fclose(in);
     if (ok && s.depth != 0) {
@@ -299,7 +330,7 @@ bool render_gdb_script(const struct layout_table *t, const struct printable *p,
     printable_blocks(p, &blocks);
     for (size_t i = 0; ok && i < count; i++) {
         char *path = xasprintf("%s/%s", templates_dir, names[i]);
-        ok = render_file(t, p, &blocks, decoder ? decoder : "", path, out, err, err_size);
+        ok = render_file(t, p, &blocks, decoder ? decoder : "", path, i == 0, out, err, err_size);
         free(path);
     }
     printable_blocks_free(&blocks);
