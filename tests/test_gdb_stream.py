@@ -9,6 +9,7 @@ refused (the commands then print without source lines and py-list says why)."""
 import os
 import stat
 import subprocess
+import time
 
 import pytest
 
@@ -142,3 +143,43 @@ def test_private_directory(target, core_dir, tmp_path):
     assert list(planted.iterdir()) == [], 'pyprinter wrote through a symbolic link'
     assert [l for l in python_lines(bt) if l.startswith('  File')] == [l for l in want if l.startswith('  File')]
     assert 'private directory' in lst, lst
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name == 'pyenv-3.12'))
+def test_directories_of_ended_sessions_are_removed(target, core_dir, tmp_path):
+    """Each GDB session's directory records its GDB's process ID; the next session removes
+    the directories of GDBs that have ended and keeps those of GDBs still running."""
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    home = tmp_path / 'home'
+    home.mkdir()
+    base = home / '.cache' / 'pyprinter'
+
+    def sessions():
+        return sorted(d.name for d in base.iterdir() if d.name.startswith('gdb.'))
+
+    run_with_home(target, core, home, ['py-bt'])
+    first = sessions()
+    assert len(first) == 1 and (base / first[0] / 'gdb.pid').read_text().strip().isdigit()
+    argv = scenario.gdb_argv(target, ['py-bt', 'shell touch %s/started; sleep 60' % tmp_path], core=core,
+                             scripts=[scenario.our_script(target)])
+    running = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=dict(os.environ, HOME=str(home), LC_ALL='C.UTF-8'))
+    try:
+        deadline = time.time() + 120
+        while not (tmp_path / 'started').exists() and time.time() < deadline:
+            time.sleep(0.1)
+        assert (tmp_path / 'started').exists()
+        kept = sessions()
+        assert first[0] not in kept and len(kept) == 1, (first, kept)
+        (bt,), raw = run_with_home(target, core, home, ['py-bt'])
+        after = sessions()
+        assert kept[0] in after and len(after) == 2, (kept, after)
+        assert int((base / kept[0] / 'gdb.pid').read_text()) == running.pid
+    finally:
+        running.kill()
+        running.wait()
+    run_with_home(target, core, home, ['py-bt'])
+    last = sessions()
+    assert len(last) == 1 and last[0] not in after, (after, last)
+
