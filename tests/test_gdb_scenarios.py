@@ -2,7 +2,9 @@
 taken and py-bt, py-bt-full, py-locals, py-print, py-list and py-repr run on it, in
 gdb-minimal and in the full GDB, with may-call-functions and may-write-memory off. Each
 output must equal what the scenario recorded about itself before it stopped."""
+import os
 import re
+import subprocess
 
 import pytest
 
@@ -243,6 +245,34 @@ def test_py_repr_values(target, core_dir):
              for (a, e), o in zip(values, outs) if o != e + '\n']
     for a, e in values:
         record(target, None, 'py-repr', not any(w.startswith('py-repr %s:' % a) for w in wrong))
+    assert not wrong, '%d of %d wrong:\n' % (len(wrong), len(values)) + '\n'.join(wrong)
+
+
+def nested_or_wide(expected):
+    """A value whose repr goes through the repr engine's stacks and tables: nested
+    containers, cycles, characters past ASCII."""
+    return (len(expected) > 12 and expected[:1] in '[{(<f' and any(c in expected[1:] for c in '[{(')
+            or any(ord(c) > 127 for c in expected) or '\\u' in expected or '\\x' in expected)
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_script_sourced_before_the_program(target, core_dir):
+    """Sourced before GDB knows the program (`gdb -x`, ~/.gdbinit), while GDB's default
+    architecture is i386 (a 4-byte `unsigned long`), then `file` and `core-file`: the
+    script's tables (containers being printed, printable characters) hold 64-bit values
+    all the same, and nested values, cycles and non-ASCII text print as Python says."""
+    usable(target)
+    core, truth = core_of(target, 'sc_values', core_dir)
+    values = [(a, e) for a, e in truth['values'] if nested_or_wide(e)]
+    assert len(values) >= 10, truth['values']
+    argv = [matrix.GDB_MINIMAL, '-q', '-batch', '-nx'] + scenario.SAFE + target.gdb_iex()
+    argv += ['-ex', 'source ' + scenario.our_script(target), '-ex', 'file ' + target.executable,
+             '-ex', 'core-file ' + core]
+    argv += scenario.command_args(['py-repr ' + a for a, _ in values], [scenario.our_script(target)])
+    r = subprocess.run(argv, capture_output=True, timeout=600, env=dict(os.environ, LC_ALL='C.UTF-8'))
+    outs = scenario.split_outputs(r.stdout.decode('utf-8', 'backslashreplace'), len(values))
+    wrong = ['py-repr %s:\n  got      %r\n  expected %r' % (a, o.rstrip('\n')[:300], e[:300])
+             for (a, e), o in zip(values, outs) if o != e + '\n']
     assert not wrong, '%d of %d wrong:\n' % (len(wrong), len(values)) + '\n'.join(wrong)
 
 
