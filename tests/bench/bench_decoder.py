@@ -14,6 +14,9 @@ Per target:
 - the same 300-frame stack in a live process: `pyprinter bt PID` against CPython's own
   unwinder (`_remote_debugging.RemoteUnwinder(pid).get_stack_trace()`, 3.14+, run in the
   sid chroot) and `austin --where PID` (sid's austin 3.7, for the versions it reads).
+  Both peers read without stopping the process; `pyprinter bt` stops its threads for the
+  time of the read (a consistent stack, and the status from each waiting thread's native
+  frames), so a second row compares `pyprinter bt --nonblocking`, which reads as they do.
 
 Times are whole commands, as a user waits for them (best of REPEAT runs); GDB rows also
 show the time beyond GDB's own start (the same GDB loading the same files with no
@@ -175,6 +178,9 @@ def bench_live(target):
         assert complete(bt_frames(out), want), 'pyprinter missed frames on ' + target.name
         print('%-13s pyprinter bt on the live 300-frame process: %.4f s, peak RSS %.1f MB' % (
             target.name, t_ours, rss / 1024))
+        # The peers read without stopping the process: so does --nonblocking.
+        t_nb, out_nb, _ = best_of(pyprinter_argv(target, '--nonblocking', str(s.pid)))
+        assert complete(bt_frames(out_nb), want), 'pyprinter --nonblocking missed frames on ' + target.name
         mounted = False
         if target.sysroot:
             mounted = subprocess.run(['mount', '--bind', '/proc', os.path.join(target.sysroot, 'proc')]).returncode == 0
@@ -183,8 +189,10 @@ def bench_live(target):
                 py = '/' + os.path.relpath(target.executable, target.sysroot)
                 t, text, _ = best_of(in_chroot(target, [py, '-c', UNWINDER, str(s.pid)]))
                 inproc = re.search(r'in-process: ([0-9.]+)', text)
-                row(target, 'live: bt', t_ours, t, '_remote_debugging', complete(bt_frames(text), want),
+                ok = complete(bt_frames(text), want)
+                row(target, 'live: bt', t_ours, t, '_remote_debugging', ok,
                     '   (its read alone, in-process: %s s)' % (inproc.group(1) if inproc else '?'))
+                row(target, 'live: bt --nonblocking', t_nb, t, '_remote_debugging', ok)
             if os.path.exists(AUSTIN) and not target.at_least('3.14'):
                 argv = [AUSTIN[len(matrix.SID_ROOT):], '--where', str(s.pid)]
                 root = matrix.SID_ROOT
@@ -193,8 +201,9 @@ def bench_live(target):
                 t, text, _ = best_of(['/usr/sbin/chroot', root] + argv)
                 got = [(m.group(2), int(m.group(3)), m.group(1).split('.')[-1]) for m in re.finditer(
                     r'\x1b\[33;1m([^\x1b]+)\x1b\[0m \(\x1b\[36;1m([^\x1b]+)\x1b\[0m:\x1b\[32;1m(\d+)', text)]
-                row(target, 'live: bt', t_ours, t, 'austin --where', complete(list(reversed(got)), want)
-                    or complete(got, want))
+                ok = complete(list(reversed(got)), want) or complete(got, want)
+                row(target, 'live: bt', t_ours, t, 'austin --where', ok)
+                row(target, 'live: bt --nonblocking', t_nb, t, 'austin --where', ok)
         finally:
             if mounted:
                 root = target.sysroot or matrix.SID_ROOT
