@@ -107,18 +107,15 @@ class Stopped:
 
     def _gcore_in_chroot(self, path):
         """sid's own gdb writes the core: the host's GDB 13 writes the thread stacks of a
-        sid (glibc 2.43) process as zeros. Its gdb needs /proc inside the chroot."""
+        sid (glibc 2.43) process as zeros. Its gdb needs /proc inside the chroot: mounted
+        in a mount namespace of the run's own, so that it goes away with the run (bind
+        mounts on the shared chroot piled up when one worker's umount met another's gdb)."""
         root = self.target.sysroot
-        proc = os.path.join(root, 'proc')
         inside = '/tmp/pyprinter-core-%d' % os.getpid()
-        mounted = subprocess.run(['mount', '--bind', '/proc', proc]).returncode == 0
-        try:
-            r = subprocess.run(['/usr/sbin/chroot', root, 'gdb', '-q', '-batch', '-nx',
-                                '-p', str(self.pid), '-ex', 'gcore ' + inside],
-                               capture_output=True, text=True, timeout=300)
-        finally:
-            if mounted:
-                subprocess.run(['umount', proc])
+        r = subprocess.run(['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+                            'mount --bind /proc "$1/proc" && exec /usr/sbin/chroot "$@"', 'sh', root,
+                            'gdb', '-q', '-batch', '-nx', '-p', str(self.pid), '-ex', 'gcore ' + inside],
+                           capture_output=True, text=True, timeout=300)
         host = os.path.join(root, inside.lstrip('/'))
         if os.path.exists(host):
             shutil.move(host, path)
