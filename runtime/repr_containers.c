@@ -1,7 +1,8 @@
 /* repr_containers.c: tuple, list, dict, frozendict, set and frozenset reprs, and
- * exceptions (their type name and args), each item printed one level down, in the script's steps
- * (templates/43-containers.gdb.in, repr_ctx.h): the opening, whose reads come first,
- * then one step per item, which reads the item before it prints its separator. A
+ * exceptions (their type name and args), each item printed one level down, in the
+ * script's steps (templates/43-containers.gdb.in, repr_ctx.h): the opening, whose reads
+ * come first, then one step per item, which reads the item before it prints its
+ * separator. A
  * dict's entries come from dict.h; instance attributes use the same walk with names
  * unquoted ("a=1"). A set's table is walked slot by slot, skipping empty slots and the
  * dummy that deletions leave (its type is named "<dummy key>"; the script compares the
@@ -104,9 +105,11 @@ bool repr_dict(struct repr_ctx *c, const struct repr_obj *o)
     if (frozen) {
         if (!repr_cstr(c, o->name))
             return false;
-        rout_lit(&c->out, used == 0 ? "()" : "(");
-        if (used == 0)
+        if (used == 0) {
+            rout_lit(&c->out, "()");
             return true;
+        }
+        rout_lit(&c->out, "(");
     }
     rout_lit(&c->out, "{");
     repr_entries(c, &it, false, frozen ? "})" : "}", 0);
