@@ -107,14 +107,11 @@ class Stopped:
 
     def _gcore_in_chroot(self, path):
         """sid's own gdb writes the core: the host's GDB 13 writes the thread stacks of a
-        sid (glibc 2.43) process as zeros. Its gdb needs /proc inside the chroot: mounted
-        in a mount namespace of the run's own, so that it goes away with the run (bind
-        mounts on the shared chroot piled up when one worker's umount met another's gdb)."""
+        sid (glibc 2.43) process as zeros. Its gdb needs /proc inside the chroot."""
         root = self.target.sysroot
         inside = '/tmp/pyprinter-core-%d' % os.getpid()
-        r = subprocess.run(['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
-                            'mount --bind /proc "$1/proc" && exec /usr/sbin/chroot "$@"', 'sh', root,
-                            'gdb', '-q', '-batch', '-nx', '-p', str(self.pid), '-ex', 'gcore ' + inside],
+        r = subprocess.run(matrix.chroot_with_proc(root, ['gdb', '-q', '-batch', '-nx', '-p', str(self.pid),
+                                                          '-ex', 'gcore ' + inside]),
                            capture_output=True, text=True, timeout=300)
         host = os.path.join(root, inside.lstrip('/'))
         if os.path.exists(host):
@@ -220,21 +217,28 @@ def command_args(commands, scripts, both_paths=True):
 
 
 def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(), iex=(),
-             both_paths=True):
+             both_paths=True, open_after_scripts=False):
     """argv of a batch GDB that runs COMMANDS (after sourcing SCRIPTS) on a core or a live
     pid, each command's output preceded by a marker line (see split_outputs). IEX: more
-    settings for before the files are read (e.g. auto-loading)."""
+    settings for before the files are read (e.g. auto-loading). OPEN_AFTER_SCRIPTS (a
+    core): the scripts are sourced before GDB knows the program, which `file` and
+    `core-file` then open, as after a ~/.gdbinit."""
     # On a live process the settings come after the attach: GDB's own attach machinery
     # (thread-event breakpoints) writes memory; our commands run with both settings off.
     argv = [gdb, '-q', '-batch', '-nx'] + (SAFE if core else []) + target.gdb_iex() + list(iex)
-    argv.append(target.executable)
-    if core:
-        argv.append(core)
-    else:
-        argv += ['-p', str(pid)]
-        argv += [a if a != '-iex' else '-ex' for a in SAFE]
+    sources = []
     for s in scripts:
-        argv += ['-ex', 'source ' + s]
+        sources += ['-ex', 'source ' + s]
+    if open_after_scripts:
+        argv += sources + ['-ex', 'file ' + target.executable, '-ex', 'core-file ' + core]
+    else:
+        argv.append(target.executable)
+        if core:
+            argv.append(core)
+        else:
+            argv += ['-p', str(pid)]
+            argv += [a if a != '-iex' else '-ex' for a in SAFE]
+        argv += sources
     return argv + command_args(commands, scripts, both_paths)
 
 
@@ -276,12 +280,13 @@ def handoffs(text):
 
 
 def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(),
-            timeout=600, stdout='pipe', iex=(), both_paths=True):
+            timeout=600, stdout='pipe', iex=(), both_paths=True, open_after_scripts=False):
     """Runs COMMANDS (after sourcing SCRIPTS) on a core or a live pid. Returns
     ([output of each command], whole text). STDOUT says where GDB writes, as a user
     would collect it: 'pipe', 'file' (batch output redirected to a file) or 'pty' (a
-    terminal: GDB's output as seen on screen). BOTH_PATHS: see command_args."""
-    argv = gdb_argv(target, commands, core, pid, gdb, scripts, iex, both_paths)
+    terminal: GDB's output as seen on screen). BOTH_PATHS: see command_args;
+    OPEN_AFTER_SCRIPTS: see gdb_argv."""
+    argv = gdb_argv(target, commands, core, pid, gdb, scripts, iex, both_paths, open_after_scripts)
     env = dict(os.environ, LC_ALL='C.UTF-8')
     if stdout == 'pty':
         text, err = _run_on_pty(argv, env, timeout)

@@ -44,12 +44,12 @@ SECTION = 'CPython test_gdb with our script in gdb-minimal'
 @dataclasses.dataclass
 class Different:
     """A test whose expectation differs from what we print, deliberately, on every
-    target (or on the versions in SINCE and later). CHECK(test) returns what is wrong
-    with the test's outcome ('' when it failed exactly as documented)."""
+    target of CPython SINCE or later. CHECK(test) returns what is wrong with the test's
+    outcome ('' when it failed exactly as documented)."""
     test: str
     reason: str
     check: object
-    since: tuple = (3, 8)
+    since: str = '3.8'
 
 
 def reprs_are_pythons(test):
@@ -94,7 +94,7 @@ EXPECTED = [
     Different('PrettyPrintTests.test_dicts',
               'an empty frozendict prints as Python prints it, frozendict(); the test expects '
               'python-gdb.py\'s frozendict({})',
-              reprs_are_pythons, since=(3, 15)),
+              reprs_are_pythons, since='3.15'),
 ]
 
 @dataclasses.dataclass
@@ -258,10 +258,7 @@ def run_test_gdb(target):
         inner = ['/usr/bin/env', '-i'] + ['%s=%s' % kv for kv in sorted(env.items())]
         inner += ['/' + os.path.relpath(target.executable, root), CHROOT_DIR + '/run_test_gdb.py',
                   inside + '/result.json']
-        # /proc inside the chroot for GDB, mounted in a mount namespace of this run's own:
-        # nobody else sees it, and it goes away with the run.
-        argv = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
-                'mount --bind /proc "$1/proc" && exec /usr/sbin/chroot "$@"', 'sh', root] + inner
+        argv = matrix.chroot_with_proc(root, inner)   # GDB needs /proc
         result, log = os.path.join(host, 'result.json'), os.path.join(host, 'runs.log')
     else:
         script = _generate(target, DECODER, work)
@@ -302,11 +299,10 @@ def last_output(test):
     return test['runs'][-1]['stdout'][-2500:] if test['runs'] else '(no GDB run)'
 
 
-def judge(tests, version):
-    """(passed, expected-different, skipped lines, problems) of one target's TESTS, of
-    CPython VERSION (major, minor)."""
+def judge(tests, target):
+    """(passed, expected-different, skipped lines, problems) of TARGET's TESTS."""
     passed, different, skipped, problems = [], [], [], []
-    expected = {d.test: d for d in EXPECTED if version >= d.since}
+    expected = {d.test: d for d in EXPECTED if target.at_least(d.since)}
     by_name = {short_name(t['id']): t for t in tests}
     for t in tests:
         name = short_name(t['id'])
@@ -347,7 +343,7 @@ def test_cpython_test_gdb(target):
     if why:
         pytest.skip('%s: %s' % (target.name, why))
     results, runs, seconds = run_test_gdb(target)
-    passed, different, skipped, problems = judge(results['tests'], tuple(int(n) for n in target.minor.split('.')))
+    passed, different, skipped, problems = judge(results['tests'], target)
     REPORT.append((SECTION, '%-13s passed %2d  expected different %d  skipped %d   (%d GDB runs in '
                    'gdb-minimal, %d in the full GDB; %.0f s, %.0f s CPU)' % (
                        target.name, len(passed), len(different), len(skipped), runs.get('minimal', 0),

@@ -2,9 +2,7 @@
 taken and py-bt, py-bt-full, py-locals, py-print, py-list and py-repr run on it, in
 gdb-minimal and in the full GDB, with may-call-functions and may-write-memory off. Each
 output must equal what the scenario recorded about itself before it stopped."""
-import os
 import re
-import subprocess
 
 import pytest
 
@@ -234,6 +232,13 @@ def test_py_up_down_select_the_frames_they_print(target, gdb, core_dir):
     assert not problems, '\n'.join(problems) + '\n' + raw[-1500:]
 
 
+def repr_mismatches(values, outs):
+    """What py-repr ADDRESS printed (OUTS) where it is not the expected repr, per (address,
+    expected) of VALUES."""
+    return ['py-repr %s:\n  got      %r\n  expected %r' % (a, o.rstrip('\n')[:300], e[:300])
+            for (a, e), o in zip(values, outs) if o != e + '\n']
+
+
 @pytest.mark.parametrize('target', target_params())
 def test_py_repr_values(target, core_dir):
     usable(target)
@@ -241,8 +246,7 @@ def test_py_repr_values(target, core_dir):
     values = truth['values']
     outs, raw = scenario.run_gdb(target, ['py-repr ' + a for a, _ in values], core=core,
                                  scripts=[scenario.our_script(target)])
-    wrong = ['py-repr %s:\n  got      %r\n  expected %r' % (a, o.rstrip('\n')[:300], e[:300])
-             for (a, e), o in zip(values, outs) if o != e + '\n']
+    wrong = repr_mismatches(values, outs)
     for a, e in values:
         record(target, None, 'py-repr', not any(w.startswith('py-repr %s:' % a) for w in wrong))
     assert not wrong, '%d of %d wrong:\n' % (len(wrong), len(values)) + '\n'.join(wrong)
@@ -265,14 +269,9 @@ def test_script_sourced_before_the_program(target, core_dir):
     core, truth = core_of(target, 'sc_values', core_dir)
     values = [(a, e) for a, e in truth['values'] if nested_or_wide(e)]
     assert len(values) >= 10, truth['values']
-    argv = [matrix.GDB_MINIMAL, '-q', '-batch', '-nx'] + scenario.SAFE + target.gdb_iex()
-    argv += ['-ex', 'source ' + scenario.our_script(target), '-ex', 'file ' + target.executable,
-             '-ex', 'core-file ' + core]
-    argv += scenario.command_args(['py-repr ' + a for a, _ in values], [scenario.our_script(target)])
-    r = subprocess.run(argv, capture_output=True, timeout=600, env=dict(os.environ, LC_ALL='C.UTF-8'))
-    outs = scenario.split_outputs(r.stdout.decode('utf-8', 'backslashreplace'), len(values))
-    wrong = ['py-repr %s:\n  got      %r\n  expected %r' % (a, o.rstrip('\n')[:300], e[:300])
-             for (a, e), o in zip(values, outs) if o != e + '\n']
+    outs, raw = scenario.run_gdb(target, ['py-repr ' + a for a, _ in values], core=core,
+                                 scripts=[scenario.our_script(target)], open_after_scripts=True)
+    wrong = repr_mismatches(values, outs)
     assert not wrong, '%d of %d wrong:\n' % (len(wrong), len(values)) + '\n'.join(wrong)
 
 

@@ -74,6 +74,14 @@ class Target:
         return [gdb, '-q', '-batch', '-nx'] + self.gdb_iex() + [self.executable, '-p', str(pid)]
 
 
+def chroot_with_proc(root, argv):
+    """argv running ARGV chrooted into ROOT with /proc mounted there, in a mount namespace
+    of the run's own: nobody else sees the mount, and it goes away with the run (bind
+    mounts on the shared chroot pile up when concurrent runs unmount each other's)."""
+    return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+            'mount --bind /proc "$1/proc" && exec /usr/sbin/chroot "$@"', 'sh', root] + list(argv)
+
+
 def elf_sections(path):
     """Names of the ELF sections of PATH (64-bit little-endian only)."""
     with open(path, 'rb') as f:
