@@ -12,8 +12,8 @@ function:  `truth.record(); time.sleep(3600)`. record() writes JSON to $PYP_TRUT
 - values: [address, expected repr] pairs for `py-repr`.
 Expected reprs follow python-gdb.py's rules, except where pyprinter documents that it
 prints what Python prints instead (floats, ints of any size, str escaping, nesting of any
-depth, one-argument exceptions, 3.15's frozendict, python-gdb.py's `frozendict({})` for
-an empty one). Ints are written with every digit, past
+depth, one-argument exceptions, 3.15's empty frozendict: `frozendict()`, where
+python-gdb.py prints `frozendict({})`). Ints are written with every digit, past
 sys.get_int_max_str_digits() where repr() itself would refuse them (pyprinter shows them
 all the same: see README.md, "Divergences").
 Runs unchanged on CPython 3.8 - 3.15.
