@@ -93,23 +93,29 @@ void repr_entries(struct repr_ctx *c, const struct pyp_dict_iter *it, bool as_at
     }
 }
 
+/* "TypeName(" of a frozenset or a frozendict, before its items or its ")". */
+static bool frozen_open(struct repr_ctx *c, const struct repr_obj *o)
+{
+    if (!repr_cstr(c, o->name))
+        return false;
+    rout_lit(&c->out, "(");
+    return true;
+}
+
 /* {k: v, ...}; a frozendict (3.15+) as frozendict({k: v, ...}), frozendict() when empty */
 bool repr_dict(struct repr_ctx *c, const struct repr_obj *o)
 {
     struct pyp_dict_iter it;
     bool frozen = o->kind == REPR_FROZENDICT;
-    int64_t used = 1;
+    int64_t used = 0;
     if ((frozen && !pyp_mem_i64(c->py->mem, o->addr + (uint64_t)FACT(&c->py->table, DICT_USED), &used)) ||
         !pyp_dict_open(c->py, o->addr, &it))
         return false;
-    if (frozen) {
-        if (!repr_cstr(c, o->name))
-            return false;
-        if (used == 0) {
-            rout_lit(&c->out, "()");
-            return true;
-        }
-        rout_lit(&c->out, "(");
+    if (frozen && !frozen_open(c, o))
+        return false;
+    if (frozen && used == 0) {
+        rout_lit(&c->out, ")");
+        return true;
     }
     rout_lit(&c->out, "{");
     repr_entries(c, &it, false, frozen ? "})" : "}", 0);
@@ -167,11 +173,8 @@ bool repr_set(struct repr_ctx *c, const struct repr_obj *o)
         !pyp_mem_u64(c->py->mem, o->addr + (uint64_t)FACT(t, SET_TABLE), &table) ||
         !pyp_mem_i64(c->py->mem, o->addr + (uint64_t)FACT(t, SET_MASK), &mask))
         return false;
-    if (frozen) {
-        if (!repr_cstr(c, o->name))
-            return false;
-        rout_lit(&c->out, "(");
-    }
+    if (frozen && !frozen_open(c, o))
+        return false;
     if (used == 0) {
         rout_lit(&c->out, frozen ? ")" : "set()");
         return true;
