@@ -107,11 +107,15 @@ class Stopped:
 
     def _gcore_in_chroot(self, path):
         """sid's own gdb writes the core: the host's GDB 13 writes the thread stacks of a
-        sid (glibc 2.43) process as zeros. Its gdb needs /proc inside the chroot."""
+        sid (glibc 2.43) process as zeros. It runs where the process runs (its mount
+        namespace and its root, where /proc is mounted: see Target.run_argv), so the core
+        names the files as the chroot sees them, as a core written in a container does.
+        (A gdb in a mount namespace of its own would see the process's files outside its
+        tree and write their host paths.)"""
         root = self.target.sysroot
         inside = '/tmp/pyprinter-core-%d' % os.getpid()
-        r = subprocess.run(matrix.chroot_with_proc(root, ['gdb', '-q', '-batch', '-nx', '-p', str(self.pid),
-                                                          '-ex', 'gcore ' + inside]),
+        r = subprocess.run(['nsenter', '--target', str(self.pid), '--mount', '--root', '--wd',
+                            'gdb', '-q', '-batch', '-nx', '-p', str(self.pid), '-ex', 'gcore ' + inside],
                            capture_output=True, text=True, timeout=300)
         host = os.path.join(root, inside.lstrip('/'))
         if os.path.exists(host):

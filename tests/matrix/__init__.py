@@ -53,10 +53,12 @@ class Target:
                             '%s-%s.json' % (self.version, self.variant))
 
     def run_argv(self, *args):
-        """argv that starts this interpreter with ARGS, on the host."""
+        """argv that starts this interpreter with ARGS, on the host (a chroot target in its
+        chroot, with /proc mounted there as on a real system, in a mount namespace of its
+        own: see chroot_with_proc)."""
         if self.sysroot:
             inside = '/' + os.path.relpath(self.executable, self.sysroot)
-            return ['/usr/sbin/chroot', self.sysroot, inside] + list(args)
+            return chroot_with_proc(self.sysroot, [inside] + list(args))
         return [self.executable] + list(args)
 
     def gdb_iex(self):
