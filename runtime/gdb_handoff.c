@@ -58,6 +58,10 @@ static bool open_target(struct handoff *h)
     if (rc != PYP_OPEN_OK)
         return refuse(h, "%s", err);
     h->target_open = true;
+    /* GDB's frame levels count the inlined calls it knows from the DWARF it found: look
+     * for DWARF where GDB looks, and only there. */
+    if (h->req.debug_dirs)
+        h->target.debug_dirs = pyp_xstrdup(h->req.debug_dirs);
     if (pyp_python_find(&h->py, &h->target, err, sizeof err) != PYP_FIND_OK)
         return refuse(h, "%s", err);
     h->python_found = true;

@@ -125,6 +125,8 @@ static void parse_directive(const char *line, struct pyp_gdb_request *r)
         snprintf(r->command, sizeof r->command, "%s", line + 9);
     else if (strncmp(line, "@sysroot ", 9) == 0)
         r->sysroot = gdb_string(line + 9);
+    else if (strncmp(line, "@debug-file-directory ", 22) == 0)
+        r->debug_dirs = gdb_string(line + 22);
     else if (sscanf(line, "@tstate %llu", &a) == 1)
         r->tstate = a;
     else if (strncmp(line, "@regs ", 6) == 0)
@@ -231,6 +233,7 @@ void pyp_gdb_request_free(struct pyp_gdb_request *r)
     free(r->exe);
     free(r->exec_file);
     free(r->sysroot);
+    free(r->debug_dirs);
     free(r->header);
     memset(r, 0, sizeof *r);
 }

@@ -6,6 +6,7 @@
  *   <info target>                    "Symbols from ...", "Local core dump file: `CORE'"
  *   <thread>                         "[Current thread is 1 (Thread 0x... (LWP 8856))]"
  *   @sysroot "target:"               GDB's settings, as `output` prints a string
+ *   @debug-file-directory "/usr/lib/debug"   (where GDB looks for detached DWARF)
  *   @tstate 140737353934848          the PyThreadState the script found for the thread
  *   @regs RAX RDX RCX RBX RSI RDI RBP RSP R8 ... R15 RIP FS_BASE   (hex, frame 0)
  *   @selected SP PC                  the selected frame (hex)
@@ -47,6 +48,7 @@ struct pyp_gdb_request {
     char *exe;                  /* "Symbols from" */
     char *exec_file;            /* "Local exec file:" */
     char *sysroot;              /* NULL for "" or "target:" (the target's own files) */
+    char *debug_dirs;           /* GDB's debug-file-directory; NULL when not sent */
     uint64_t tstate;
     bool have_regs;
     struct user_regs_struct regs;

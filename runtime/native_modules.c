@@ -13,8 +13,10 @@
  * (libdwfl tries the file first): by build-id in /usr/lib/debug/.build-id/xx/yyyy.debug,
  * then by the .gnu_debuglink name beside the file, in its .debug/ folder and under
  * /usr/lib/debug/<the file's folder>, every /usr/lib/debug path taken in the target's
- * root first (target.h), and every candidate checked against the build-id. A dwz file
- * named by .gnu_debugaltlink is taken by that name. */
+ * root first (target.h), and every candidate checked against the build-id. When the
+ * target has debug_dirs (GDB's debug-file-directory, for a hand-off), those directories
+ * stand for /usr/lib/debug, as GDB takes them. A dwz file named by .gnu_debugaltlink is
+ * taken by that name. */
 #include "native_dwfl.h"
 
 #include <elfutils/libdwelf.h>
@@ -151,17 +153,44 @@ static char *dir_of(const char *path)
     return slash ? pyp_xasprintf("%.*s", (int)(slash - path), path) : pyp_xstrdup(".");
 }
 
+/* Tries debug file NAME in every directory of the target's debug_dirs, as GDB does with
+ * its debug-file-directory: DIR/NAME, then SYSROOT/DIR/NAME. Without debug_dirs, NAME in
+ * the target's own /usr/lib/debug. */
+static int in_debug_dirs(const struct pyp_module *m, const char *name, const unsigned char *id,
+                         size_t id_len, char **found)
+{
+    const char *dirs = m->t->debug_dirs;
+    if (!dirs) {
+        char *path = pyp_xasprintf("%s%s", DEBUG_DIR, name);
+        int fd = try_target_path(m, path, id, id_len, found);
+        free(path);
+        return fd;
+    }
+    int fd = -1;
+    for (const char *d = dirs; fd < 0 && *d;) {
+        size_t n = strcspn(d, ":");
+        if (n > 0) {
+            fd = try_host_path(pyp_xasprintf("%.*s%s", (int)n, d, name), id, id_len, found);
+            if (fd < 0 && m->t->sysroot && *m->t->sysroot)
+                fd = try_host_path(pyp_xasprintf("%s%.*s%s", m->t->sysroot, (int)n, d, name), id,
+                                   id_len, found);
+        }
+        d += n + (d[n] == ':');
+    }
+    return fd;
+}
+
 static int by_build_id(const struct pyp_module *m, const unsigned char *id, size_t id_len,
                        char **found)
 {
     if (id_len < 2)
         return -1;
     struct pyp_buf b = PYP_BUF_INIT;
-    buf_printf(&b, "%s/.build-id/%02x/", DEBUG_DIR, id[0]);
+    buf_printf(&b, "/.build-id/%02x/", id[0]);
     for (size_t i = 1; i < id_len; i++)
         buf_printf(&b, "%02x", id[i]);
     buf_adds(&b, ".debug");
-    int fd = try_target_path(m, buf_str(&b), id, id_len, found);
+    int fd = in_debug_dirs(m, buf_str(&b), id, id_len, found);
     buf_free(&b);
     return fd;
 }
@@ -176,8 +205,8 @@ static int by_debuglink(const struct pyp_module *m, const char *modname, const c
     free(host_dir);
     if (fd < 0 && modname[0] == '/') {
         char *target_dir = dir_of(modname);
-        char *name = pyp_xasprintf("%s%s/%s", DEBUG_DIR, target_dir, link);
-        fd = try_target_path(m, name, id, id_len, found);
+        char *name = pyp_xasprintf("%s/%s", target_dir, link);
+        fd = in_debug_dirs(m, name, id, id_len, found);
         free(name);
         free(target_dir);
     }

@@ -130,5 +130,6 @@ void pyp_target_close_common(struct pyp_target *t)
     free(t->exe_file);
     free(t->missing_example);
     free(t->sysroot);
+    free(t->debug_dirs);
     memset(t, 0, sizeof *t);
 }

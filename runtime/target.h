@@ -52,6 +52,10 @@ struct pyp_target {
     char *exe;                /* the target's name of its executable ("" if unknown) */
     char *exe_file;           /* the file to read for it instead (given by the user), or NULL */
     char *sysroot;            /* prefix for the target's file names ("" for none) */
+    char *debug_dirs;         /* where detached DWARF is looked for, as GDB's
+                               * debug-file-directory (host paths, ':'-separated, each
+                               * also under the sysroot); NULL: /usr/lib/debug in the
+                               * target's file system */
     struct pyp_mem *mem;
     struct pyp_mapping *maps;
     size_t map_count;

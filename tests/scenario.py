@@ -221,15 +221,16 @@ def command_args(commands, scripts, both_paths=True):
 
 
 def gdb_argv(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(), iex=(),
-             both_paths=True, open_after_scripts=False):
+             both_paths=True, open_after_scripts=False, dwarf=False):
     """argv of a batch GDB that runs COMMANDS (after sourcing SCRIPTS) on a core or a live
     pid, each command's output preceded by a marker line (see split_outputs). IEX: more
     settings for before the files are read (e.g. auto-loading). OPEN_AFTER_SCRIPTS (a
     core): the scripts are sourced before GDB knows the program, which `file` and
-    `core-file` then open, as after a ~/.gdbinit."""
+    `core-file` then open, as after a ~/.gdbinit. DWARF: a stripped target's -dbg DWARF
+    too (see Target.gdb_iex)."""
     # On a live process the settings come after the attach: GDB's own attach machinery
     # (thread-event breakpoints) writes memory; our commands run with both settings off.
-    argv = [gdb, '-q', '-batch', '-nx'] + (SAFE if core else []) + target.gdb_iex() + list(iex)
+    argv = [gdb, '-q', '-batch', '-nx'] + (SAFE if core else []) + target.gdb_iex(dwarf) + list(iex)
     sources = []
     for s in scripts:
         sources += ['-ex', 'source ' + s]
@@ -284,13 +285,14 @@ def handoffs(text):
 
 
 def run_gdb(target, commands, core=None, pid=None, gdb=matrix.GDB_MINIMAL, scripts=(),
-            timeout=600, stdout='pipe', iex=(), both_paths=True, open_after_scripts=False):
+            timeout=600, stdout='pipe', iex=(), both_paths=True, open_after_scripts=False,
+            dwarf=False):
     """Runs COMMANDS (after sourcing SCRIPTS) on a core or a live pid. Returns
     ([output of each command], whole text). STDOUT says where GDB writes, as a user
     would collect it: 'pipe', 'file' (batch output redirected to a file) or 'pty' (a
     terminal: GDB's output as seen on screen). BOTH_PATHS: see command_args;
-    OPEN_AFTER_SCRIPTS: see gdb_argv."""
-    argv = gdb_argv(target, commands, core, pid, gdb, scripts, iex, both_paths, open_after_scripts)
+    OPEN_AFTER_SCRIPTS, DWARF: see gdb_argv."""
+    argv = gdb_argv(target, commands, core, pid, gdb, scripts, iex, both_paths, open_after_scripts, dwarf)
     env = dict(os.environ, LC_ALL='C.UTF-8')
     if stdout == 'pty':
         text, err = _run_on_pty(argv, env, timeout)

@@ -61,7 +61,8 @@ class Gdb:
     def run(self, target, commands, core, iex=()):
         if self.chroot:
             return scenario.run_chroot_gdb(target, commands, core, iex=iex)
-        return scenario.run_gdb(target, commands, core=core, gdb=self.path, iex=iex)
+        # With the -dbg DWARF python-gdb.py needs (whether it reads the frames is the case).
+        return scenario.run_gdb(target, commands, core=core, gdb=self.path, iex=iex, dwarf=True)
 
     def expected_bt(self, target, frames):
         """py-bt's lines for FRAMES, with the source lines this GDB's side can read."""

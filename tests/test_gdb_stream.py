@@ -183,3 +183,33 @@ def test_directories_of_ended_sessions_are_removed(target, core_dir, tmp_path):
     last = sessions()
     assert len(last) == 1 and last[0] not in after, (after, last)
 
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name == 'pyenv-3.12'))
+def test_concurrent_sessions_sweep_quietly(target, core_dir, tmp_path):
+    """Several GDBs starting at once, with many directories of ended sessions to remove
+    (a test run, a shell loop): each sweeps the same directories as the others, and none
+    says a word about one the others removed first; each prints its py-bt, and nothing
+    of the ended sessions is left."""
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    home = tmp_path / 'home'
+    base = home / '.cache' / 'pyprinter'
+    for i in range(3000):
+        d = base / ('gdb.%d' % (10 ** 9 + i))
+        d.mkdir(parents=True)
+        (d / 'gdb.pid').write_text('999999999\n')   # above any pid_max: ended
+    base.chmod(0o700)
+    argv = scenario.gdb_argv(target, ['py-bt'], core=core, scripts=[scenario.our_script(target)])
+    env = dict(os.environ, HOME=str(home), LC_ALL='C.UTF-8')
+    gdbs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            for _ in range(4)]
+    want = expected_bt(main_thread(truth)['frames'])
+    for p in gdbs:
+        out, err = p.communicate(timeout=300)
+        raw = out.decode('utf-8', 'replace') + err.decode('utf-8', 'replace')
+        outs = scenario.split_outputs(out.decode('utf-8', 'replace'), 1)
+        assert all(python_lines(o) == want for o in outs), raw[-3000:]
+        assert 'cat:' not in raw and 'gdb.pid' not in raw, raw[-3000:]
+    left = [d.name for d in base.iterdir() if d.name.startswith('gdb.10')]
+    assert not left, '%d ended sessions left' % len(left)

@@ -110,7 +110,7 @@ def test_same_output_as_python_gdb(target, core_dir):
     core, truth = core_of(target, 'sc_calls', core_dir)
     scripts = [target.python_gdb, scenario.our_script(target)]
     (bt, full), raw = scenario.run_gdb(target, ['pyp-bt-full', 'py-bt-full'], core=core,
-                                       gdb=matrix.GDB_FULL, scripts=scripts)
+                                       gdb=matrix.GDB_FULL, scripts=scripts, dwarf=True)
     if 'Undefined command: "py-bt-full"' in raw or 'Python scripting is not supported' in raw:
         pytest.skip('python-gdb.py did not load: ' + raw[-300:])
     level, _ = first_run(bt)
@@ -118,7 +118,7 @@ def test_same_output_as_python_gdb(target, core_dir):
             'frame %d' % level, 'py-locals', 'pyp-locals', 'py-print args', 'pyp-print args',
             'py-print len', 'pyp-print len', 'py-list', 'pyp-list',
             'py-up', 'pyp-up', 'py-down', 'pyp-down']
-    outs, raw = scenario.run_gdb(target, cmds, core=core, gdb=matrix.GDB_FULL, scripts=scripts)
+    outs, raw = scenario.run_gdb(target, cmds, core=core, gdb=matrix.GDB_FULL, scripts=scripts, dwarf=True)
     res = dict(zip(cmds, outs))
     closure_names = {n for th in truth['threads'] for fr in th['frames']
                      for n, kind in fr['kinds'].items() if kind in ('cell', 'argument cell', 'free')}

@@ -106,7 +106,7 @@ def complete(got, want):
 
 
 def gdb_argv(target, gdb, core, scripts, commands):
-    argv = [gdb, '-q', '-batch', '-nx'] + scenario.SAFE + target.gdb_iex() + [target.executable, core]
+    argv = [gdb, '-q', '-batch', '-nx'] + scenario.SAFE + target.gdb_iex(dwarf=True) + [target.executable, core]
     for s in scripts:
         argv += ['-ex', 'source ' + s]
     for c in commands:

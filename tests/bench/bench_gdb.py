@@ -32,7 +32,7 @@ MANY = {'PYP_MANY_THREADS': '100', 'PYP_MANY_DEPTH': '30'}
 
 
 def gdb_time(target, gdb, core, scripts, commands):
-    argv = [gdb, '-q', '-batch', '-nx'] + scenario.SAFE + target.gdb_iex() + [target.executable, core]
+    argv = [gdb, '-q', '-batch', '-nx'] + scenario.SAFE + target.gdb_iex(dwarf=True) + [target.executable, core]
     for s in scripts:
         argv += ['-ex', 'source ' + s]
     for c in commands:

@@ -22,6 +22,8 @@ PYENV_MINORS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13']
 SID_MINORS = ['3.13', '3.14', '3.15']
 GDB_FULL = '/usr/bin/gdb'
 GDB_MINIMAL = os.path.join(CACHE, 'gdb-minimal', 'usr', 'bin', 'gdb')
+# A debug-file-directory with nothing in it: GDB then finds no detached DWARF.
+NO_DEBUG_DIR = '/nonexistent/pyprinter-no-detached-dwarf'
 SID_GDB = '/usr/bin/gdb'   # sid's own GDB (with Python), inside the sid chroot
 
 
@@ -61,16 +63,21 @@ class Target:
             return chroot_with_proc(self.sysroot, [inside] + list(args))
         return [self.executable] + list(args)
 
-    def gdb_iex(self):
-        """-iex settings GDB needs before it reads this target's files."""
-        if not self.sysroot:
-            return []
-        return ['-iex', 'set sysroot ' + self.sysroot,
-                '-iex', 'set debug-file-directory ' + os.path.join(self.sysroot, 'usr/lib/debug')]
+    def gdb_iex(self, dwarf=False):
+        """-iex settings GDB needs before it reads this target's files. A stripped build is
+        read as it ships, without its -dbg package's DWARF (the case pyprinter is for: a
+        container, a production host), unless DWARF: then GDB finds that package's DWARF
+        (python-gdb.py needs it, and so does a test that compares with it)."""
+        iex = ['-iex', 'set sysroot ' + self.sysroot] if self.sysroot else []
+        if self.stripped and not dwarf:
+            return iex + ['-iex', 'set debug-file-directory ' + NO_DEBUG_DIR]
+        if self.sysroot:
+            iex += ['-iex', 'set debug-file-directory ' + os.path.join(self.sysroot, 'usr/lib/debug')]
+        return iex
 
     def gdb_file_argv(self, gdb=GDB_FULL):
-        """argv of a batch GDB reading the objfile statically (no process)."""
-        return [gdb, '-q', '-batch', '-nx'] + self.gdb_iex() + [self.objfile]
+        """argv of a batch GDB reading the objfile statically (no process), with DWARF."""
+        return [gdb, '-q', '-batch', '-nx'] + self.gdb_iex(dwarf=True) + [self.objfile]
 
     def gdb_attach_argv(self, pid, gdb=GDB_FULL):
         return [gdb, '-q', '-batch', '-nx'] + self.gdb_iex() + [self.executable, '-p', str(pid)]
@@ -119,6 +126,27 @@ def dwarf_location(objfile, debug_root):
         if os.path.exists(path):
             return path
     return ''
+
+
+def function_ranges(target, names):
+    """[(low, high)] of the functions NAMES (and their .cold parts) in TARGET's
+    executable, from its symbol table or its -dbg package's: what a GDB that has neither
+    cannot name. Only for a fixed-address executable (its addresses are the process's)."""
+    with open(target.objfile, 'rb') as f:
+        head = f.read(18)
+    assert struct.unpack_from('<H', head, 16)[0] == 2, '%s is not an executable (ET_EXEC)' % target.objfile
+    symbols = target.objfile if '.symtab' in elf_sections(target.objfile) else target.dwarf
+    assert symbols and os.path.exists(symbols), 'no symbol table for %s' % target.objfile
+    out = subprocess.run(['nm', '-S', '--defined-only', symbols], capture_output=True, text=True,
+                         check=True).stdout
+    wanted = set(names) | {n + '.cold' for n in names}
+    ranges = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[3] in wanted:
+            low = int(parts[0], 16)
+            ranges.append((low, low + int(parts[1], 16)))
+    return ranges
 
 
 def header_version(include_dir):
