@@ -1,6 +1,6 @@
 """The GDB commands over gdbserver, as when GDB runs on another machine than the process
-(the embedded and container case): gdb-minimal and the full GDB connected over a pipe and
-over TCP on the loopback address, on every matrix target. py-bt, thread apply all py-bt
+(the embedded and container case): gdb-minimal and the full GDB connected over a pipe,
+and gdb-minimal over TCP on the loopback address, on every matrix target. py-bt, thread apply all py-bt
 (each stack under its thread's header), py-bt-full, py-locals, py-up / py-down and py-list
 (source lines read on GDB's side) against the scenario's truth."""
 import re
@@ -8,9 +8,10 @@ import re
 import pytest
 
 import gdb_threads
+import matrix
 import scenario
 from conftest import target_params, usable
-from test_gdb_scenarios import GDBS, commands_prefix, expected_bt, main_thread, python_lines
+from test_gdb_scenarios import commands_prefix, expected_bt, main_thread, python_lines
 
 
 def remote_session(target, scenario_name, how, gdb, cmds):
@@ -25,8 +26,15 @@ def remote_session(target, scenario_name, how, gdb, cmds):
     return outs, raw, s.truth
 
 
-@pytest.mark.parametrize('how', ['pipe', 'tcp'])
-@pytest.mark.parametrize('gdb', GDBS)
+def connections():
+    """Both GDBs over a pipe; over TCP, gdb-minimal (the embedded and container case): the
+    remote protocol is the same code in both GDBs, only the transport differs."""
+    return [pytest.param(gdb, how, id='%s-%s' % (name, how))
+            for name, gdb in (('gdb-minimal', matrix.GDB_MINIMAL), ('gdb', matrix.GDB_FULL))
+            for how in ('pipe', 'tcp') if how == 'pipe' or gdb == matrix.GDB_MINIMAL]
+
+
+@pytest.mark.parametrize('gdb,how', connections())
 @pytest.mark.parametrize('target', target_params())
 def test_remote(target, gdb, how):
     usable(target)
