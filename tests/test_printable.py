@@ -9,8 +9,6 @@
   committed ranges serve; an interpreter of another minor is refused.
 The decoder's use of the same ranges is checked by the repr tests (sc_values' strings)."""
 import os
-import shlex
-import stat
 import subprocess
 
 import pytest
@@ -41,10 +39,7 @@ def read_ranges(path):
 
 def wrapper(tmp_path, target):
     """An executable that runs TARGET's interpreter with its arguments."""
-    path = tmp_path / ('python-' + target.name)
-    path.write_text('#!/bin/sh\nexec %s "$@"\n' % ' '.join(shlex.quote(a) for a in target.run_argv()))
-    path.chmod(path.stat().st_mode | stat.S_IXUSR)
-    return str(path)
+    return target.write_run_script(str(tmp_path / ('python-' + target.name)))
 
 
 @pytest.mark.parametrize('target', target_params())

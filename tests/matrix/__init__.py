@@ -12,6 +12,8 @@ import dataclasses
 import glob
 import os
 import re
+import shlex
+import stat
 import struct
 import subprocess
 
@@ -62,6 +64,14 @@ class Target:
             inside = '/' + os.path.relpath(self.executable, self.sysroot)
             return chroot_with_proc(self.sysroot, [inside] + list(args))
         return [self.executable] + list(args)
+
+    def write_run_script(self, path):
+        """Makes PATH an executable that runs this interpreter with its arguments (as
+        run_argv: a chroot target in its chroot)."""
+        with open(path, 'w') as f:
+            f.write('#!/bin/sh\nexec %s "$@"\n' % ' '.join(shlex.quote(a) for a in self.run_argv()))
+        os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
+        return path
 
     def gdb_iex(self, dwarf=False):
         """-iex settings GDB needs before it reads this target's files. A stripped build is
