@@ -54,6 +54,25 @@ static int carried_index(const struct manifest *m, const char *name)
     return -1;
 }
 
+/* The manifest's rules (which C spelling states which fact in which minors), for the
+ * decoder's layout compiler (runtime/layout_dwarf.c). */
+static void write_rules(const struct manifest *m, FILE *out)
+{
+    fputs("\n/* The field manifest: fact, kind, minors, optional, C spelling. */\n"
+          "const struct pyp_fact_rule pyp_fact_rules[] = {\n",
+          out);
+    for (size_t i = 0; i < m->rule_count; i++) {
+        const struct manifest_rule *r = &m->rules[i];
+        char *kind = xstrdup(fact_kind_name(r->kind));
+        for (char *c = kind; *c; c++)
+            *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+        fprintf(out, "    { %d, PYP_KIND_%s, %d, %d, %d, \"%s\" },\n", name_index(m, r->name), kind,
+                r->first_minor, r->last_minor, r->optional, r->spelling);
+        free(kind);
+    }
+    fprintf(out, "};\n\nconst unsigned pyp_fact_rule_count = %zu;\n", m->rule_count);
+}
+
 /* The printable ranges of every minor in MINORS (COUNT of them, ascending). */
 static bool write_printable(const char *versions_dir, const int *minors, size_t count, FILE *out,
                             char *err, size_t err_size)
@@ -133,6 +152,7 @@ bool registry_write(const struct manifest *m, const char *versions_dir, const ch
         for (size_t i = 0; i < m->name_count; i++)
             fprintf(out, "    %d,\n", carried_index(m, m->names[i]));
         fputs("};\n", out);
+        write_rules(m, out);
         ok = write_printable(versions_dir, minors, nminors, out, err, err_size);
     }
     for (size_t i = 0; i < written; i++)

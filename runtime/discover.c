@@ -285,6 +285,26 @@ static bool read_hexversion(struct pyp_python *py)
     return true;
 }
 
+/* The PY_VERSION text in the read-only data of the file holding _PyRuntime: the exact
+ * version of a 3.8-3.10 build whose sys.hexversion cannot be read (a program not
+ * running, a core without it). */
+static bool read_version_string(struct pyp_python *py, const struct pyp_target *t)
+{
+    char *path = pyp_target_file(t, py->objfile);
+    struct pyp_elf *e = pyp_elf_open(path);
+    free(path);
+    int minor = (int)((py->version_hex >> 16) & 255);
+    char text[32];
+    bool found = e && pyp_elf_find_version_string(e, minor, text, sizeof text) &&
+                 (pyp_version_hex_from_text(text) >> 16) == (py->version_hex >> 16);
+    pyp_elf_close(e);
+    if (found) {
+        py->version_hex = pyp_version_hex_from_text(text);
+        py->version_exact = true;
+    }
+    return found;
+}
+
 static const char *const variants[] = { "release", "debug", "freethreaded", "tracerefs" };
 
 enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t, char *err,
@@ -331,7 +351,7 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
         return PYP_FIND_UNSUPPORTED;
     }
     pyp_table_from(&py->table, layout);
-    if (!py->version_exact && read_hexversion(py)) {
+    if (!py->version_exact && (read_hexversion(py) || read_version_string(py, t))) {
         format_version(py);
         const struct pyp_layout *exact = pyp_layout_for(py->version_hex, py->variant);
         if (exact && exact != layout) {
@@ -342,7 +362,9 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
     if (layout->version_hex != py->version_hex)
         pyp_python_note(py, "no table for CPython %s: using the one of %s", py->version,
                         layout->cpython);
-    if (HAS(&py->table, RUNTIME_DEBUG_OFFSETS) && !pyp_debug_offsets_apply(py, err, err_size)) {
+    py->debug_offsets_used = HAS(&py->table, RUNTIME_DEBUG_OFFSETS);
+    if (py->debug_offsets_used && !pyp_debug_offsets_apply(py, err, err_size)) {
+        py->debug_offsets_used = false;
         /* Untrusted input that does not hold up: read with the table alone, and say so. */
         pyp_python_note(py, "the target's _Py_DebugOffsets are not usable (%s): reading with "
                             "the %s table alone",

@@ -268,11 +268,24 @@ bool pyp_elf_find_version_string(struct pyp_elf *e, int minor, char *out, size_t
     char want[16];
     size_t want_len = (size_t)snprintf(want, sizeof want, "3.%d.", minor);
     const char *p = data->d_buf, *end = p + data->d_size;
+    const char *tail = NULL;
+    bool tails_agree = true;
     for (const char *s = p; s < end; s++) {
-        if ((s == p || s[-1] == '\0') && *s == '3' && is_version_text(s, end, want, want_len)) {
+        if (*s != '3' || !is_version_text(s, end, want, want_len))
+            continue;
+        if (s == p || s[-1] == '\0') {
             snprintf(out, size, "%s", s);
             return true;
         }
+        /* The linker may have merged PY_VERSION into the tail of a longer string (the
+         * install prefix ".../3.8.18"): taken only when every such tail agrees. */
+        if (s[-1] != '.' && (s[-1] < '0' || s[-1] > '9')) {
+            tails_agree = tails_agree && (!tail || strcmp(tail, s) == 0);
+            tail = s;
+        }
     }
-    return false;
+    if (!tail || !tails_agree)
+        return false;
+    snprintf(out, size, "%s", tail);
+    return true;
 }

@@ -41,7 +41,8 @@ size_t pyp_elf_loads(struct pyp_elf *e, struct pyp_elf_load *out, size_t max);
 bool pyp_elf_dynamic_string(struct pyp_elf *e, int64_t tag, size_t nth, char *out, size_t size);
 
 /* Scans the read-only data of the file for a NUL-delimited "3.MINOR.PATCH..." version
- * string (PY_VERSION); writes it to OUT. For 3.8-3.10, which export no version number. */
+ * string (PY_VERSION), else the tail of a longer string the linker merged it into, when
+ * all such tails agree; writes it to OUT. For 3.8-3.10, which export no version number. */
 bool pyp_elf_find_version_string(struct pyp_elf *e, int minor, char *out, size_t size);
 
 #endif

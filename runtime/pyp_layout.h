@@ -34,4 +34,25 @@ struct pyp_printable {
     unsigned count;
 };
 
+/* How the C headers state a fact (the field manifest's kinds). */
+enum pyp_fact_kind {
+    PYP_KIND_SIZE,            /* sizeof(TYPE) */
+    PYP_KIND_OFFSET,          /* byte offset of TYPE.field.path */
+    PYP_KIND_BITFIELD,        /* bit offset and width of TYPE.field.path */
+    PYP_KIND_ENUM,            /* an enumerator */
+    PYP_KIND_CONST,           /* a constant expression, usually a macro */
+    PYP_KIND_VALUE,           /* a literal of the manifest (features) */
+    PYP_KIND_DEBUG,           /* offset of a _Py_DebugOffsets member */
+};
+
+/* One rule of the field manifest: fact FACT is SPELLING in CPython 3.FIRST_MINOR to
+ * 3.LAST_MINOR (99: still open). A type spelled "struct-X" is "struct X". */
+struct pyp_fact_rule {
+    unsigned short fact;      /* enum pyp_fact_id */
+    enum pyp_fact_kind kind;
+    unsigned char first_minor, last_minor;
+    unsigned char optional;   /* may be missing in a variant (free-threaded-only fields) */
+    const char *spelling;
+};
+
 #endif

@@ -6,6 +6,8 @@
  *   pyprinter gdb                    (the GDB script's fast path: gdb_handoff.h)
  *   pyprinter gdb-identify [--scripts DIR] [--answer]
  *                                    (pyprinter.gdb's identification: gdb_identify.h)
+ *   pyprinter layout [--sysroot DIR] PID|CORE [EXE]|PROGRAM
+ *                                    (the layout table of a build: layout_jit.h)
  *
  * Exit status: see usage[] (and README.md). */
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include "decode.h"
 #include "gdb_handoff.h"
 #include "gdb_identify.h"
+#include "layout_jit.h"
 #include "output.h"
 #include "python.h"
 #include "repr.h"
@@ -42,6 +45,10 @@ static const char usage[] =
     "       pyprinter gdb-identify [--scripts DIR] [--answer]\n"
     "                                             used by pyprinter.gdb: which CPython GDB has\n"
     "                                             open, and its GDB script in DIR\n"
+    "       pyprinter layout [--sysroot DIR] PID|CORE [EXE]|PROGRAM\n"
+    "                                             the layout table of that exact build, as\n"
+    "                                             JSON, from its DWARF when it can be found\n"
+    "                                             (used by pyprinter-gen --from-binary)\n"
     "\n"
     "Reads a CPython 3.8-3.15 process or core directly (no GDB, no Python, no DWARF needed:\n"
     "stripped distribution builds work) and prints each thread with its OS thread id, its\n"
@@ -60,6 +67,10 @@ static const char usage[] =
     "      --no-source     do not read source files\n"
     "      --table FILE    read with this layout table (JSON, as pyprinter-gen writes it)\n"
     "                      instead of the compiled one of the target's version\n"
+    "      --debug-file-directory DIRS\n"
+    "                      look for detached DWARF (by build-id, by .gnu_debuglink) in DIRS\n"
+    "                      (':'-separated, each also under --sysroot) as GDB's setting of\n"
+    "                      that name does, instead of the target's /usr/lib/debug\n"
     "  -h, --help          this text\n"
     "      --version       pyprinter's version\n"
     "\n"
@@ -70,13 +81,14 @@ static const char usage[] =
     "4 permission denied; 5 not a core file (or unreadable); 6 a CPython version pyprinter\n"
     "does not know\n";
 
-enum command { CMD_BT, CMD_REPR };
+enum command { CMD_BT, CMD_REPR, CMD_LAYOUT };
 
 struct options {
     enum command command;
     bool locals, native, json, nonblocking, no_source;
     const char *sysroot;
     const char *table;
+    const char *debug_dirs;
     const char *target;
     const char *exe;
     char **addresses;
@@ -117,6 +129,7 @@ static int parse(int argc, char **argv, struct options *o)
         { "sysroot", required_argument, NULL, 'S' }, { "no-source", no_argument, NULL, 'N' },
         { "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
         { "table", required_argument, NULL, 'T' },
+        { "debug-file-directory", required_argument, NULL, 'D' },
         { NULL, 0, NULL, 0 },
     };
     memset(o, 0, sizeof *o);
@@ -134,8 +147,10 @@ static int parse(int argc, char **argv, struct options *o)
         o->command = CMD_BT;
     else if (strcmp(argv[1], "repr") == 0)
         o->command = CMD_REPR;
+    else if (strcmp(argv[1], "layout") == 0)
+        o->command = CMD_LAYOUT;
     else
-        return fail(2, "unknown command '%s': bt or repr (see --help)", argv[1]);
+        return fail(2, "unknown command '%s': bt, repr or layout (see --help)", argv[1]);
     int c;
     opterr = 0;
     optind = 2;
@@ -148,6 +163,7 @@ static int parse(int argc, char **argv, struct options *o)
         case 'S': o->sysroot = optarg; break;
         case 'N': o->no_source = true; break;
         case 'T': o->table = optarg; break;
+        case 'D': o->debug_dirs = optarg; break;
         case 'h': fputs(usage, stdout); exit(0);
         case 'V': printf("pyprinter %s\n", PYP_VERSION); exit(0);
         default: return fail(2, "unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
@@ -160,7 +176,7 @@ static int parse(int argc, char **argv, struct options *o)
     o->target = rest[0];
     int at = 1;
     pid_t pid;
-    if (!is_pid(o->target, &pid) && n > at && (o->command == CMD_BT || !is_address(rest[at])))
+    if (!is_pid(o->target, &pid) && n > at && (o->command != CMD_REPR || !is_address(rest[at])))
         o->exe = rest[at++];
     if (o->command == CMD_REPR) {
         o->addresses = rest + at;
@@ -175,7 +191,21 @@ static int parse(int argc, char **argv, struct options *o)
     }
     if (o->native && o->nonblocking)
         return fail(2, "%s", "--native needs the process stopped: drop --nonblocking");
+    if (o->command == CMD_LAYOUT)
+        o->nonblocking = true;  /* the structures it reads do not change while it runs */
     return 0;
+}
+
+/* Whether PATH is an ELF core file (not a program or a library). */
+static bool is_core_file(const char *path)
+{
+    unsigned char header[18];
+    FILE *f = fopen(path, "rb");
+    bool core = f && fread(header, 1, sizeof header, f) == sizeof header &&
+                memcmp(header, "\177ELF", 4) == 0 && header[16] == 4 /* ET_CORE */;
+    if (f)
+        fclose(f);
+    return core;
 }
 
 static int open_target(const struct options *o, struct pyp_target *t)
@@ -189,11 +219,15 @@ static int open_target(const struct options *o, struct pyp_target *t)
         if (stat(o->target, &st) == 0)
             return fail(2, "'%s' is both a process id and a file: write ./%s for the file", o->target);
         rc = pyp_target_open_pid(t, pid, &oo, err, sizeof err);
+    } else if (o->command == CMD_LAYOUT && !is_core_file(o->target)) {
+        rc = pyp_target_open_file(t, o->target, o->sysroot, err, sizeof err);
     } else {
         rc = pyp_target_open_core(t, o->target, &oo, err, sizeof err);
     }
     if (rc != PYP_OPEN_OK)
         return fail((int)rc, "%s", err);
+    if (o->debug_dirs)
+        t->debug_dirs = pyp_xstrdup(o->debug_dirs);
     return 0;
 }
 
@@ -248,6 +282,25 @@ static int run_repr(const struct options *o, struct pyp_target *t, struct pyp_py
     return rc;
 }
 
+static int run_layout(struct pyp_target *t, struct pyp_python *py)
+{
+    struct pyp_jit_layout j;
+    pyp_layout_jit(py, t, &j);
+    pyp_target_resume(t);
+    fprintf(stderr, "pyprinter: CPython %s (%s) in %s: ", py->version, py->variant,
+            py->objfile ? py->objfile : "the target");
+    if (strcmp(j.source, "dwarf") == 0)
+        fprintf(stderr, "%u facts from the DWARF in %s, %u from the %s table%s%s\n", j.from_dwarf,
+                j.dwarf_file, j.from_table, py->table.base->cpython,
+                j.not_in_dwarf ? "; not in the DWARF: " : "", j.not_in_dwarf ? j.missing : "");
+    else
+        fprintf(stderr, "no DWARF found: the %s table%s\n", py->table.base->cpython,
+                py->debug_offsets_used ? ", checked against the target's _Py_DebugOffsets" : "");
+    pyp_jit_layout_write_json(py, &j, stdout);
+    pyp_jit_layout_free(&j);
+    return 0;
+}
+
 /* pyprinter gdb-identify [--scripts DIR] [--answer] */
 static int run_gdb_identify(int argc, char **argv)
 {
@@ -294,7 +347,9 @@ int main(int argc, char **argv)
         pyp_python_free(&py);
         return fail((int)found, "%s", err);
     }
-    rc = o.command == CMD_BT ? run_bt(&o, &t, &py) : run_repr(&o, &t, &py);
+    rc = o.command == CMD_BT     ? run_bt(&o, &t, &py)
+         : o.command == CMD_REPR ? run_repr(&o, &t, &py)
+                                 : run_layout(&t, &py);
     pyp_code_cache_free(&py);
     pyp_python_free(&py);
     pyp_target_close(&t);
