@@ -1,6 +1,7 @@
 /* main.c: the pyprinter-gen command, a thin shell over the generator library.
  *
  *   pyprinter-gen --cpython 3.12 [--headers DIR] [--variant V] [--target T] [-o DIR]
+ *   pyprinter-gen --from-binary PATH | --pid PID | --core CORE [EXE]  [--sysroot DIR] [-o DIR]
  *   pyprinter-gen --cpython 3.12 --query NAME
  *   pyprinter-gen --cpython 3.12 --printable FILE [--python PYTHON]
  *   pyprinter-gen --list
@@ -18,6 +19,7 @@
 #include "descriptor.h"
 #include "extract.h"
 #include "headers.h"
+#include "jit.h"
 #include "manifest.h"
 #include "outfile.h"
 #include "printable.h"
@@ -38,6 +40,12 @@ static const char usage[] =
     "       pyprinter-gen --cpython 3.X --printable FILE\n"
     "                                                write which characters str.isprintable()\n"
     "                                                accepts, as the interpreter says\n"
+    "       pyprinter-gen --from-binary PATH [options]\n"
+    "       pyprinter-gen --pid PID [options]\n"
+    "       pyprinter-gen --core CORE [EXE] [options]\n"
+    "                                                the same for that exact build (a program or\n"
+    "                                                libpython, a running process, a core), made\n"
+    "                                                from its own DWARF or _Py_DebugOffsets\n"
     "       pyprinter-gen --list                     list supported versions and variants\n"
     "       pyprinter-gen --c-header FILE            write the fact index header (pyp_facts.h)\n"
     "       pyprinter-gen --registry FILE            write every committed table as C source for\n"
@@ -57,7 +65,14 @@ static const char usage[] =
     "  --target TRIPLE     clang target triple (default x86_64-linux-gnu)\n"
     "  -D, --define M[=V]  a macro the build defined outside pyconfig.h, e.g. -D_Py_JIT\n"
     "                      -D_Py_TIER2=3 for a JIT build (repeatable)\n"
-    "  -o, --output DIR    where to write (default out/3.X)\n"
+    "  -o, --output DIR    where to write (default out/3.X; for --from-binary, --pid and\n"
+    "                      --core the build's cache directory,\n"
+    "                      $XDG_CACHE_HOME/pyprinter/builds/BUILD-ID, made once per build)\n"
+    "  --sysroot DIR       --from-binary, --core: the files the target names are under DIR (a\n"
+    "                      chroot, a container's root, a copy of another machine's files)\n"
+    "  --debug-file-directory DIRS\n"
+    "                      where to look for detached DWARF, as GDB's setting of that name\n"
+    "                      (default: /usr/lib/debug of the target's file system)\n"
     "  --query NAME        print one fact: a logical name (iframe.previous), a C field\n"
     "                      (_PyInterpreterFrame.previous) or a size (sizeof(PyCodeObject)).\n"
     "                      Offsets and sizes print in bytes; a bit-field prints\n"
@@ -90,6 +105,8 @@ struct options {
     const char *python;
     const char *printable;
     const char *decoder;      /* NULL: pyprinter beside this program, if there is one */
+    const char *from_binary, *pid, *core, *core_exe;  /* the JIT's target */
+    const char *sysroot, *debug_dirs;
     const char *defines[32];
     size_t define_count;
     bool list;
@@ -151,6 +168,11 @@ static int parse_options(int argc, char **argv, struct options *o)
         { "python", required_argument, NULL, 'P' },
         { "printable", required_argument, NULL, 'W' },
         { "decoder", required_argument, NULL, 'E' },
+        { "from-binary", required_argument, NULL, 'B' },
+        { "pid", required_argument, NULL, 'p' },
+        { "core", required_argument, NULL, 'K' },
+        { "sysroot", required_argument, NULL, 'S' },
+        { "debug-file-directory", required_argument, NULL, 'G' },
         { NULL, 0, NULL, 0 },
     };
     const char *env = getenv("PYPRINTER_VERSIONS");
@@ -184,6 +206,11 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'P': o->python = optarg; break;
         case 'W': o->printable = optarg; break;
         case 'E': o->decoder = optarg; break;
+        case 'B': o->from_binary = optarg; break;
+        case 'p': o->pid = optarg; break;
+        case 'K': o->core = optarg; break;
+        case 'S': o->sysroot = optarg; break;
+        case 'G': o->debug_dirs = optarg; break;
         case 'D':
             if (o->define_count == sizeof o->defines / sizeof o->defines[0])
                 return fail(2, "%s", "too many --define options");
@@ -194,10 +221,16 @@ static int parse_options(int argc, char **argv, struct options *o)
             return fail(2, "unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
         }
     }
+    if (o->core && optind < argc)
+        o->core_exe = argv[optind++];
     if (optind < argc)
         return fail(2, "unexpected argument '%s' (see --help)", argv[optind]);
-    if (!o->list && !o->c_header && !o->registry && o->minor < 0)
-        return fail(2, "%s", "say which CPython: --cpython 3.X (or --list, see --help)");
+    int builds = (o->minor >= 0) + !!o->from_binary + !!o->pid + !!o->core;
+    if (builds > 1)
+        return fail(2, "%s", "say which CPython once: --cpython, --from-binary, --pid or --core");
+    if (!o->list && !o->c_header && !o->registry && builds == 0)
+        return fail(2, "%s", "say which CPython: --cpython 3.X, or the build itself with "
+                             "--from-binary PATH, --pid PID or --core CORE (see --help)");
     return 0;
 }
 
@@ -417,13 +450,13 @@ static bool make_dirs(const char *path)
 
 /* python3.12-gdb.gdb, python3.12d-gdb.gdb (debug), python3.13t-gdb.gdb (free-threaded),
  * python3.12-tracerefs-gdb.gdb. */
-static char *script_path(const char *dir, const struct layout_table *t)
+static char *script_path(const char *dir, int minor, const char *variant)
 {
-    const char *suffix = strcmp(t->variant, "debug") == 0          ? "d"
-                         : strcmp(t->variant, "freethreaded") == 0 ? "t"
-                         : strcmp(t->variant, "tracerefs") == 0    ? "-tracerefs"
-                                                                   : "";
-    return xasprintf("%s/python3.%d%s-gdb.gdb", dir, t->minor, suffix);
+    const char *suffix = strcmp(variant, "debug") == 0          ? "d"
+                         : strcmp(variant, "freethreaded") == 0 ? "t"
+                         : strcmp(variant, "tracerefs") == 0    ? "-tracerefs"
+                                                                : "";
+    return xasprintf("%s/python3.%d%s-gdb.gdb", dir, minor, suffix);
 }
 
 /* The pyprinter the script hands work to: --decoder, else the one beside this program;
@@ -452,11 +485,16 @@ static char *decoder_path(const struct options *o)
     return path;
 }
 
+static char *templates_dir(const struct options *o)
+{
+    return o->templates ? xstrdup(o->templates) : xasprintf("%s/../templates", o->versions);
+}
+
 static bool write_script(const struct options *o, const struct layout_table *t,
                          const struct printable *pr, const char *path)
 {
     char *decoder = decoder_path(o);
-    char *templates = o->templates ? xstrdup(o->templates) : xasprintf("%s/../templates", o->versions);
+    char *templates = templates_dir(o);
     struct outfile out;
     outfile_open(&out, path);
     char err[1024];
@@ -477,13 +515,37 @@ static bool write_script(const struct options *o, const struct layout_table *t,
     return ok;
 }
 
-static int write_outputs(const struct options *o, const struct layout_table *t,
+/* The three outputs of 3.MINOR VARIANT in DIR. */
+struct output_paths {
+    char *json, *c, *gdb;
+};
+
+static void output_paths(const char *dir, int minor, const char *variant, struct output_paths *p)
+{
+    p->json = xasprintf("%s/layout-3.%d-%s.json", dir, minor, variant);
+    p->c = xasprintf("%s/layout-3.%d-%s.c", dir, minor, variant);
+    p->gdb = script_path(dir, minor, variant);
+}
+
+static void output_paths_free(struct output_paths *p)
+{
+    free(p->json);
+    free(p->c);
+    free(p->gdb);
+}
+
+static void print_paths(const struct output_paths *p)
+{
+    printf("  layout table (JSON): %s\n  layout table (C):    %s\n  GDB script:          %s\n",
+           p->json, p->c, p->gdb);
+}
+
+static int write_outputs(const struct options *o, const char *dir, const struct layout_table *t,
                          const struct printable *pr, const char *where)
 {
-    char *dir = o->output ? xstrdup(o->output) : xasprintf("out/3.%d", t->minor);
-    char *json = xasprintf("%s/layout-3.%d-%s.json", dir, t->minor, t->variant);
-    char *c = xasprintf("%s/layout-3.%d-%s.c", dir, t->minor, t->variant);
-    char *gdb = script_path(dir, t);
+    struct output_paths p;
+    output_paths(dir, t->minor, t->variant, &p);
+    char *json = p.json, *c = p.c, *gdb = p.gdb;
     int rc = 0;
     if (!make_dirs(dir))
         rc = fail(1, "cannot create the output directory %s", dir);
@@ -500,15 +562,11 @@ static int write_outputs(const struct options *o, const struct layout_table *t,
         printf("pyprinter-gen: CPython %s (%s, %s): %zu facts from %s%s%s\n", t->cpython,
                t->variant, t->target, present, where, t->defines[0] ? ", build flags: " : "",
                t->defines);
-        printf("  layout table (JSON): %s\n  layout table (C):    %s\n  GDB script:          %s\n",
-               json, c, gdb);
+        print_paths(&p);
         printf("  printable ranges:    %zu, Unicode %s, from %s\n", pr->count, pr->unicode,
                pr->from);
     }
-    free(gdb);
-    free(json);
-    free(c);
-    free(dir);
+    output_paths_free(&p);
     return rc;
 }
 
@@ -596,7 +654,9 @@ static int generate(const struct options *o)
             if (o->query)
                 rc = query(o, &m, &t);
             else if (obtain_printable(o, d.minor, headers, &pr)) {
-                rc = write_outputs(o, &t, &pr, where);
+                char *dir = o->output ? xstrdup(o->output) : xasprintf("out/3.%d", t.minor);
+                rc = write_outputs(o, dir, &t, &pr, where);
+                free(dir);
                 printable_free(&pr);
             }
             table_free(&t);
@@ -604,6 +664,105 @@ static int generate(const struct options *o)
     }
     descriptor_free(&d);
     manifest_free(&m);
+    return rc;
+}
+
+/* Whether DIR holds the outputs of build ID made with FINGERPRINT. */
+static bool cache_holds(const char *dir, const struct jit_identity *id, const char *fingerprint)
+{
+    char *stamp_path = xasprintf("%s/fingerprint", dir);
+    FILE *f = fopen(stamp_path, "r");
+    char stamp[64] = "";
+    bool ok = f && fgets(stamp, sizeof stamp, f) && strncmp(stamp, fingerprint, strlen(fingerprint)) == 0;
+    if (f)
+        fclose(f);
+    free(stamp_path);
+    int major, minor;
+    if (!ok || sscanf(id->version, "%d.%d", &major, &minor) != 2)
+        return false;
+    struct output_paths p;
+    output_paths(dir, minor, id->variant, &p);
+    ok = file_exists(p.json) && file_exists(p.c) && file_exists(p.gdb);
+    output_paths_free(&p);
+    return ok;
+}
+
+static bool write_fingerprint(const char *dir, const char *fingerprint)
+{
+    char *path = xasprintf("%s/fingerprint", dir);
+    struct outfile out;
+    outfile_open(&out, path);
+    if (out.f)
+        fprintf(out.f, "%s\n", fingerprint);
+    bool ok = outfile_commit(&out);
+    free(path);
+    return ok;
+}
+
+/* --from-binary, --pid, --core: the table of that build (jit.h), rendered once into its
+ * cache directory (or -o DIR). */
+static int generate_for_build(const struct options *o)
+{
+    char *decoder = decoder_path(o);
+    if (!*decoder) {
+        free(decoder);
+        return fail(1, "%s", "the table of a build is read by pyprinter, the decoder: there is none "
+                             "beside pyprinter-gen (pass --decoder PATH)");
+    }
+    struct jit_request r = { decoder, o->from_binary, o->pid, o->core, o->core_exe, o->sysroot,
+                             o->debug_dirs };
+    struct jit_identity id;
+    char err[2048], report[2048];
+    if (!jit_identify(&r, &id, err, sizeof err)) {
+        free(decoder);
+        return fail(1, "%s", err);
+    }
+    char *dir = o->output ? xstrdup(o->output) : jit_cache_dir(&id);
+    if (!dir) {
+        free(decoder);
+        return fail(1, "%s", "no cache directory (neither XDG_CACHE_HOME nor HOME is set): pass -o DIR");
+    }
+    char *templates = templates_dir(o);
+    char *fingerprint = jit_fingerprint(o->versions, templates, decoder);
+    free(templates);
+    int rc = 0;
+    struct manifest m;
+    struct layout_table t;
+    struct printable pr;
+    if (cache_holds(dir, &id, fingerprint)) {
+        if (!o->quiet) {
+            int major, minor;
+            sscanf(id.version, "%d.%d", &major, &minor);
+            struct output_paths p;
+            output_paths(dir, minor, id.variant, &p);
+            printf("pyprinter-gen: CPython %s (%s), build-id %s: made before, in %s\n", id.version,
+                   id.variant, id.build_id, dir);
+            print_paths(&p);
+            output_paths_free(&p);
+        }
+    } else if (!load_manifest(o, &m)) {
+        rc = 1;
+    } else {
+        if (!jit_make_table(&r, &m, &t, report, sizeof report, err, sizeof err)) {
+            rc = fail(1, "%s", err);
+        } else {
+            if (!obtain_printable(o, t.minor, "", &pr)) {
+                rc = 1;
+            } else {
+                char *where = xasprintf("the build itself, build-id %s\n  %s", id.build_id, report);
+                rc = write_outputs(o, dir, &t, &pr, where);
+                if (rc == 0 && !write_fingerprint(dir, fingerprint))
+                    rc = fail(1, "cannot write %s/fingerprint", dir);
+                free(where);
+                printable_free(&pr);
+            }
+            table_free(&t);
+        }
+        manifest_free(&m);
+    }
+    free(fingerprint);
+    free(dir);
+    free(decoder);
     return rc;
 }
 
@@ -619,5 +778,7 @@ int main(int argc, char **argv)
         return write_c_header(&o);
     if (o.registry)
         return write_registry(&o);
+    if (o.from_binary || o.pid || o.core)
+        return generate_for_build(&o);
     return generate(&o);
 }

@@ -28,7 +28,7 @@ static int minor_of(const struct pyp_python *py)
     return (int)((py->version_hex >> 16) & 0xff);
 }
 
-static char *build_id_of(const struct pyp_python *py, const struct pyp_target *t)
+char *pyp_layout_build_id(const struct pyp_python *py, const struct pyp_target *t)
 {
     char *path = pyp_target_file(t, py->objfile ? py->objfile : "");
     struct pyp_elf *e = py->objfile ? pyp_elf_open(path) : NULL;
@@ -116,7 +116,7 @@ static bool from_dwarf(struct pyp_python *py, struct pyp_target *t, struct pyp_j
 void pyp_layout_jit(struct pyp_python *py, struct pyp_target *t, struct pyp_jit_layout *out)
 {
     memset(out, 0, sizeof *out);
-    out->build_id = build_id_of(py, t);
+    out->build_id = pyp_layout_build_id(py, t);
     if (!from_dwarf(py, t, out)) {
         free(out->dwarf_file);
         free(out->missing);

@@ -45,10 +45,11 @@ static const char usage[] =
     "       pyprinter gdb-identify [--scripts DIR] [--answer]\n"
     "                                             used by pyprinter.gdb: which CPython GDB has\n"
     "                                             open, and its GDB script in DIR\n"
-    "       pyprinter layout [--sysroot DIR] PID|CORE [EXE]|PROGRAM\n"
+    "       pyprinter layout [--identify] [--sysroot DIR] PID|CORE [EXE]|PROGRAM\n"
     "                                             the layout table of that exact build, as\n"
     "                                             JSON, from its DWARF when it can be found\n"
-    "                                             (used by pyprinter-gen --from-binary)\n"
+    "                                             (used by pyprinter-gen --from-binary);\n"
+    "                                             --identify: only 'BUILD-ID VERSION VARIANT'\n"
     "\n"
     "Reads a CPython 3.8-3.15 process or core directly (no GDB, no Python, no DWARF needed:\n"
     "stripped distribution builds work) and prints each thread with its OS thread id, its\n"
@@ -85,7 +86,7 @@ enum command { CMD_BT, CMD_REPR, CMD_LAYOUT };
 
 struct options {
     enum command command;
-    bool locals, native, json, nonblocking, no_source;
+    bool locals, native, json, nonblocking, no_source, identify;
     const char *sysroot;
     const char *table;
     const char *debug_dirs;
@@ -130,6 +131,7 @@ static int parse(int argc, char **argv, struct options *o)
         { "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
         { "table", required_argument, NULL, 'T' },
         { "debug-file-directory", required_argument, NULL, 'D' },
+        { "identify", no_argument, NULL, 'I' },
         { NULL, 0, NULL, 0 },
     };
     memset(o, 0, sizeof *o);
@@ -164,6 +166,7 @@ static int parse(int argc, char **argv, struct options *o)
         case 'N': o->no_source = true; break;
         case 'T': o->table = optarg; break;
         case 'D': o->debug_dirs = optarg; break;
+        case 'I': o->identify = true; break;
         case 'h': fputs(usage, stdout); exit(0);
         case 'V': printf("pyprinter %s\n", PYP_VERSION); exit(0);
         default: return fail(2, "unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
@@ -282,8 +285,14 @@ static int run_repr(const struct options *o, struct pyp_target *t, struct pyp_py
     return rc;
 }
 
-static int run_layout(struct pyp_target *t, struct pyp_python *py)
+static int run_layout(const struct options *o, struct pyp_target *t, struct pyp_python *py)
 {
+    if (o->identify) {
+        char *id = pyp_layout_build_id(py, t);
+        printf("%s %s %s\n", *id ? id : "-", py->version, py->variant);
+        free(id);
+        return 0;
+    }
     struct pyp_jit_layout j;
     pyp_layout_jit(py, t, &j);
     pyp_target_resume(t);
@@ -349,7 +358,7 @@ int main(int argc, char **argv)
     }
     rc = o.command == CMD_BT     ? run_bt(&o, &t, &py)
          : o.command == CMD_REPR ? run_repr(&o, &t, &py)
-                                 : run_layout(&t, &py);
+                                 : run_layout(&o, &t, &py);
     pyp_code_cache_free(&py);
     pyp_python_free(&py);
     pyp_target_close(&t);
