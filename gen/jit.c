@@ -119,8 +119,9 @@ bool jit_identify(const struct jit_request *r, struct jit_identity *id, char *er
 }
 
 bool jit_make_table(const struct jit_request *r, const struct manifest *m, struct layout_table *t,
-                    char *report, size_t report_size, char *err, size_t err_size)
+                    char **json, char *report, size_t report_size, char *err, size_t err_size)
 {
+    *json = NULL;
     char out_path[] = "/tmp/pyprinter-gen-layout.XXXXXX";
     int fd = mkstemp(out_path);
     if (fd < 0) {
@@ -134,6 +135,8 @@ bool jit_make_table(const struct jit_request *r, const struct manifest *m, struc
     if (ok) {
         last_line(err_text, report, report_size);
         ok = table_read_json(t, m, out_path, err, err_size);
+        if (ok)
+            *json = slurp(out_path);
     } else {
         last_line(err_text, err, err_size);
     }

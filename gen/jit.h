@@ -37,9 +37,10 @@ struct jit_identity {
 bool jit_identify(const struct jit_request *r, struct jit_identity *id, char *err, size_t err_size);
 
 /* Makes the table of R's build into T (with manifest M), the decoder's report line in
- * REPORT. False with one line in ERR. */
+ * REPORT and its JSON as written, with where each fact came from, in *JSON (caller
+ * frees). False with one line in ERR. */
 bool jit_make_table(const struct jit_request *r, const struct manifest *m, struct layout_table *t,
-                    char *report, size_t report_size, char *err, size_t err_size);
+                    char **json, char *report, size_t report_size, char *err, size_t err_size);
 
 /* The cache directory of build ID (caller frees); NULL without a home. */
 char *jit_cache_dir(const struct jit_identity *id);

@@ -699,6 +699,21 @@ static bool write_fingerprint(const char *dir, const char *fingerprint)
     return ok;
 }
 
+/* The table of a build as the decoder wrote it (JSON): the same facts, and where each
+ * came from (DWARF, _Py_DebugOffsets, the compiled table), the build-id and the file. */
+static bool keep_provenance(const char *dir, const struct layout_table *t, const char *json)
+{
+    struct output_paths p;
+    output_paths(dir, t->minor, t->variant, &p);
+    struct outfile out;
+    outfile_open(&out, p.json);
+    if (out.f)
+        fputs(json, out.f);
+    bool ok = outfile_commit(&out);
+    output_paths_free(&p);
+    return ok;
+}
+
 /* --from-binary, --pid, --core: the table of that build (jit.h), rendered once into its
  * cache directory (or -o DIR). */
 static int generate_for_build(const struct options *o)
@@ -743,7 +758,8 @@ static int generate_for_build(const struct options *o)
     } else if (!load_manifest(o, &m)) {
         rc = 1;
     } else {
-        if (!jit_make_table(&r, &m, &t, report, sizeof report, err, sizeof err)) {
+        char *json = NULL;
+        if (!jit_make_table(&r, &m, &t, &json, report, sizeof report, err, sizeof err)) {
             rc = fail(1, "%s", err);
         } else {
             if (!obtain_printable(o, t.minor, "", &pr)) {
@@ -751,6 +767,8 @@ static int generate_for_build(const struct options *o)
             } else {
                 char *where = xasprintf("the build itself, build-id %s\n  %s", id.build_id, report);
                 rc = write_outputs(o, dir, &t, &pr, where);
+                if (rc == 0 && !keep_provenance(dir, &t, json))
+                    rc = fail(1, "cannot write the layout table in %s", dir);
                 if (rc == 0 && !write_fingerprint(dir, fingerprint))
                     rc = fail(1, "cannot write %s/fingerprint", dir);
                 free(where);
@@ -758,6 +776,7 @@ static int generate_for_build(const struct options *o)
             }
             table_free(&t);
         }
+        free(json);
         manifest_free(&m);
     }
     free(fingerprint);
