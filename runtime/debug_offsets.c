@@ -125,6 +125,7 @@ bool pyp_debug_offsets_apply(struct pyp_python *py, char *err, size_t err_size)
         t->present[carried] = true;
         corrected++;
     }
+    py->debug_offsets_corrected = corrected;
     if (corrected)
         pyp_python_note(py, "_Py_DebugOffsets of the target differ from the %s table in %u "
                             "fact%s (%s%s): the target's values are used",

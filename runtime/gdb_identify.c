@@ -1,6 +1,7 @@
 /* gdb_identify.c: see gdb_identify.h. */
 #include "gdb_identify.h"
 
+#include <json-c/json.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "buf.h"
 #include "gdb_answer.h"
+#include "gdb_jit.h"
 #include "gdb_request.h"
 #include "identify.h"
 #include "target.h"
@@ -65,6 +67,26 @@ static char *script_for(const struct pyp_identity *id, const char *dir)
     return path;
 }
 
+/* Whether SCRIPT was made for ID's build: the layout table beside it (pyprinter-gen
+ * writes one) is of the same version, and the build's _Py_DebugOffsets did not correct
+ * pyprinter's own table of that version. A script with no table beside it is taken. */
+static bool script_fits(const char *script, const struct pyp_identity *id)
+{
+    if (!*script || id->layout_corrected)
+        return false;
+    if (!id->version_exact)
+        return true;
+    const char *slash = strrchr(script, '/');
+    char *table = pyp_xasprintf("%.*s/layout-3.%d-%s.json", (int)(slash ? slash - script : 1),
+                                slash ? script : ".", id->minor, id->variant);
+    json_object *root = access(table, R_OK) == 0 ? json_object_from_file(table) : NULL, *v;
+    bool fits = !root || !json_object_object_get_ex(root, "cpython", &v) ||
+                strcmp(json_object_get_string(v), id->version) == 0;
+    json_object_put(root);
+    free(table);
+    return fits;
+}
+
 /* $pyp_id_key: FNV-1a of STATE and TEXT, in 30 bits. */
 static void put_key(struct pyp_buf *b, int state, const char *text)
 {
@@ -74,7 +96,8 @@ static void put_key(struct pyp_buf *b, int state, const char *text)
     buf_printf(b, "set $pyp_id_key = %u\n", h & 0x3fffffffu);
 }
 
-static void answer_python(struct pyp_buf *b, const struct pyp_identity *id, const char *dir)
+static void answer_python(struct pyp_buf *b, const struct pyp_gdb_request *r,
+                          const struct pyp_identity *id, const char *dir)
 {
     char *script = script_for(id, dir);
     struct pyp_buf what = PYP_BUF_INIT;
@@ -82,6 +105,15 @@ static void answer_python(struct pyp_buf *b, const struct pyp_identity *id, cons
                id->version_exact ? "" : ", version from the file name", id->file);
     if (id->build_id[0])
         buf_printf(&what, ", build-id %s", id->build_id);
+    if (!script_fits(script, id)) {
+        char why[256];
+        char *made = pyp_gdb_jit_script(r, why, sizeof why);
+        if (made) {
+            free(script);
+            script = made;
+            buf_adds(&what, ", its layout read from the build itself");
+        }
+    }
     buf_printf(b, "set $pyp_id_state = %d\nset $pyp_id_hex = 0x%lx\nset $pyp_id_minor = %d\n"
                   "set $pyp_id_variant = %d\nset $pyp_id_table = %d\nset $pyp_id_what = ",
                PYP_ID_PYTHON, id->version_hex, id->minor, variant_code(id->variant), id->has_table);
@@ -109,7 +141,7 @@ static void answer(const struct pyp_gdb_request *r, const char *dir, struct pyp_
     pyp_identify(&t, &id);
     pyp_target_close(&t);
     if (id.state == PYP_ID_PYTHON) {
-        answer_python(b, &id, dir);
+        answer_python(b, r, &id, dir);
         return;
     }
     buf_printf(b, "set $pyp_id_state = %d\nset $pyp_id_what = ", (int)id.state);

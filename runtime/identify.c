@@ -46,6 +46,7 @@ static void found(const struct pyp_target *t, const struct pyp_python *py, struc
     id->version_hex = py->version_hex;
     id->version_exact = py->version_exact;
     id->minor = (int)((py->version_hex >> 16) & 255);
+    id->layout_corrected = py->debug_offsets_corrected > 0;
     if (py->version_exact)
         snprintf(id->version, sizeof id->version, "%s", py->version);
     else

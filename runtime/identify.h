@@ -21,6 +21,7 @@ struct pyp_identity {
     unsigned long version_hex;    /* PY_VERSION_HEX; only the minor is sure unless exact */
     bool version_exact;           /* read from the target, not guessed from file names */
     bool has_table;               /* pyprinter has a layout table for it compiled in */
+    bool layout_corrected;        /* its _Py_DebugOffsets differ from that table */
     int minor;
     char version[32];             /* "3.12.1", "3.15.0b4"; "3.9" when not exact */
     char variant[16];             /* release, debug, freethreaded, tracerefs */

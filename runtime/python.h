@@ -33,6 +33,7 @@ struct pyp_python {
     char variant[16];             /* release, debug, freethreaded, tracerefs */
     char found_by[256];           /* how _PyRuntime was found, for the report */
     bool debug_offsets_used;      /* the table follows the target's _Py_DebugOffsets */
+    unsigned debug_offsets_corrected; /* facts of the compiled table they corrected */
     char *objfile;                /* the target's name of the file holding _PyRuntime */
     uint64_t bias;                /* that file's load bias */
     uint64_t code_type;           /* &PyCode_Type, 0 when unknown */

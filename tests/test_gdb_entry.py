@@ -25,6 +25,7 @@ import copy
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -102,10 +103,11 @@ def session_argv(gdb, steps, iex=(), entry=ENTRY, before=()):
     return argv + ['-ex', 'echo %s%d\\n' % (scenario.MARK, shown)], shown
 
 
-def run_session(gdb, steps, iex=(), entry=ENTRY, before=()):
-    """([output of each Show], whole text) of a session_argv run."""
+def run_session(gdb, steps, iex=(), entry=ENTRY, before=(), env=None):
+    """([output of each Show], whole text) of a session_argv run (ENV: more variables)."""
     argv, shown = session_argv(gdb, steps, iex, entry, before)
-    r = subprocess.run(argv, capture_output=True, timeout=300, env=dict(os.environ, LC_ALL='C.UTF-8'))
+    r = subprocess.run(argv, capture_output=True, timeout=300,
+                       env=dict(os.environ, LC_ALL='C.UTF-8', **(env or {})))
     text = r.stdout.decode('utf-8', 'backslashreplace')
     return scenario.split_outputs(text, shown), text + r.stderr.decode('utf-8', 'replace')
 
@@ -328,17 +330,47 @@ def first_usable(names):
 @pytest.mark.parametrize('gdb', GDBS)
 def test_no_script_for_the_build(gdb, core_dir, tmp_path):
     """A CPython this installation has no script for (its scripts directory lacks it):
-    one line naming the build, the directory and that the commands are not loaded, when
-    it is opened and again for py-bt; nothing else. (The JIT compiler of issue 7 will
-    take over here.)"""
+    pyprinter-gen, beside pyprinter, makes one from the build itself into the build's
+    cache directory, quietly; py-bt then prints the truth, and pyprinter-load says where
+    the script came from. A second session finds it made."""
+    target = first_usable(('pyenv-3.12', 'debian-3.11', 'sid-3.14'))
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    empty = tmp_path / 'scripts'
+    empty.mkdir()
+    cache = tmp_path / 'cache'
+    entry = rendered_entry(tmp_path, scenario.DECODER, str(empty))
+    steps = open_target(target)[:-1] + [Show('file ' + target.executable), Show('core-file ' + core),
+                                        Show('py-bt'), Show('pyprinter-load')]
+    for session in ('first', 'second'):
+        outs, raw = run_session(gdb, steps, entry=entry, env={'XDG_CACHE_HOME': str(cache)})
+        (build,) = list((cache / 'pyprinter' / 'builds').iterdir())
+        suffix = 'd' if target.flavour == 'debug' else ''
+        script = str(build / ('python%s%s-gdb.gdb' % (target.minor, suffix)))
+        assert notice_lines(outs[0]) == [] and notice_lines(outs[1]) == [], (session, raw[-3000:])
+        assert bt_ok(outs[2], truth), (session, raw[-3000:])
+        loaded = notice_lines(outs[3])
+        assert len(loaded) == 1 and loaded[0].startswith('pyprinter: CPython %s (%s build) in ' % (
+            target.version, target.variant)) and loaded[0].endswith(
+                ', its layout read from the build itself: loaded %s' % script), (session, raw[-3000:])
+        assert not SPEW.search(raw), raw[-3000:]
+
+
+@pytest.mark.parametrize('gdb', GDBS)
+def test_no_script_and_no_generator(gdb, core_dir, tmp_path):
+    """No script for the build and no pyprinter-gen beside pyprinter to make one: one line
+    naming the build, the directory and that the commands are not loaded, when it is
+    opened and again for py-bt; nothing else."""
     target = first_usable(('pyenv-3.12', 'debian-3.11', 'sid-3.14'))
     core, _ = core_of(target, 'sc_calls', core_dir)
     empty = tmp_path / 'scripts'
     empty.mkdir()
-    entry = rendered_entry(tmp_path, scenario.DECODER, str(empty))
+    alone = tmp_path / 'bin'
+    alone.mkdir()
+    shutil.copy(scenario.DECODER, str(alone / 'pyprinter'))
+    entry = rendered_entry(tmp_path, str(alone / 'pyprinter'), str(empty))
     steps = open_target(target)[:-1] + [Show('file ' + target.executable), Show('core-file ' + core),
                                         Show('py-bt')]
-    outs, raw = run_session(gdb, steps, entry=entry)
+    outs, raw = run_session(gdb, steps, entry=entry, env={'XDG_CACHE_HOME': str(tmp_path / 'cache')})
     want = ('pyprinter: CPython %s (%s build) in ' % (target.version, target.variant),
             ': no GDB script for this build in %s, so py-bt and the other commands are not loaded; '
             'make one from its headers: pyprinter-gen --cpython %s --variant %s --headers DIR -o %s/%s'
@@ -348,6 +380,7 @@ def test_no_script_for_the_build(gdb, core_dir, tmp_path):
         assert len(lines) == 1 and lines[0].startswith(want[0]) and lines[0].endswith(want[1]), raw[-3000:]
     assert notice_lines(outs[1]) == [], raw[-3000:]
     assert 'Traceback' not in raw and not SPEW.search(raw), raw[-3000:]
+    assert not (tmp_path / 'cache').exists()
 
 
 # ---- installed -------------------------------------------------------------------------
