@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "dict.h"
 #include "elffile.h"
+#include "layout_jit.h"
 #include "objects.h"
 #include "python.h"
 
@@ -359,9 +360,6 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
             pyp_table_from(&py->table, layout);
         }
     }
-    if (layout->version_hex != py->version_hex)
-        pyp_python_note(py, "no table for CPython %s: using the one of %s", py->version,
-                        layout->cpython);
     py->debug_offsets_used = HAS(&py->table, RUNTIME_DEBUG_OFFSETS);
     if (py->debug_offsets_used && !pyp_debug_offsets_apply(py, err, err_size)) {
         py->debug_offsets_used = false;
@@ -372,6 +370,7 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
         pyp_table_from(&py->table, layout);
         err[0] = '\0';
     }
+    char why[160];
     if (layout_fits(py) == MISFITS) {
         /* A variant the binary did not reveal? Try the others of this version (not when
          * the user gave the table: then say it does not fit). */
@@ -388,9 +387,21 @@ enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t,
             }
         }
         pyp_table_from(&py->table, layout);
-        pyp_python_note(py, "the interpreter list at 0x%llx does not match the layout of the "
-                            "%s table (corrupt memory, or the wrong table?)",
-                        (unsigned long long)py->runtime, layout->cpython);
+        snprintf(why, sizeof why, "the interpreter list at 0x%llx does not match the layout of "
+                                  "the %s table",
+                 (unsigned long long)py->runtime, layout->cpython);
+        if (!pyp_layout_adopt_build(py, t, why))
+            pyp_python_note(py, "%s (corrupt memory, or the wrong table?)", why);
+        return PYP_FIND_OK;
+    }
+    /* A build no compiled table is known to fit: its own layout, when its DWARF says. */
+    if (layout->version_hex != py->version_hex) {
+        snprintf(why, sizeof why, "no table for CPython %s", py->version);
+        if (!pyp_layout_adopt_build(py, t, why))
+            pyp_python_note(py, "%s: using the one of %s", why, layout->cpython);
+    } else if (py->debug_offsets_corrected) {
+        snprintf(why, sizeof why, "a build of CPython %s with a layout of its own", py->version);
+        pyp_layout_adopt_build(py, t, why);
     }
     return PYP_FIND_OK;
 }

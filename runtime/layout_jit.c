@@ -191,3 +191,21 @@ void pyp_jit_layout_write_json(const struct pyp_python *py, const struct pyp_jit
     fputc('\n', out);
     json_object_put(root);
 }
+
+bool pyp_layout_adopt_build(struct pyp_python *py, struct pyp_target *t, const char *why)
+{
+    struct pyp_jit_layout j;
+    memset(&j, 0, sizeof j);
+    bool ok = from_dwarf(py, t, &j);
+    if (ok) {
+        for (unsigned id = 0; id < PYP_FACT_COUNT; id++) {
+            py->table.value[id] = j.facts[id].value;
+            py->table.width[id] = j.facts[id].width;
+            py->table.present[id] = j.facts[id].present;
+        }
+        pyp_python_note(py, "%s: read with the layout of this build, from its DWARF in %s", why,
+                        j.dwarf_file);
+    }
+    pyp_jit_layout_free(&j);
+    return ok;
+}

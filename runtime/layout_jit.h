@@ -54,6 +54,11 @@ char *pyp_layout_build_id(const struct pyp_python *py, const struct pyp_target *
 void pyp_layout_jit(struct pyp_python *py, struct pyp_target *t, struct pyp_jit_layout *out);
 void pyp_jit_layout_free(struct pyp_jit_layout *j);
 
+/* For pyp_python_find, when no compiled table is known to fit PY's build (WHY says how
+ * that showed): makes PY's table that build's own, from its DWARF, with a note. False
+ * (the table untouched) when no DWARF of the build can be found. */
+bool pyp_layout_adopt_build(struct pyp_python *py, struct pyp_target *t, const char *why);
+
 /* J as a layout table in JSON, as pyprinter-gen reads it. */
 void pyp_jit_layout_write_json(const struct pyp_python *py, const struct pyp_jit_layout *j,
                                FILE *out);

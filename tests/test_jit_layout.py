@@ -177,3 +177,47 @@ def test_jit_bad_input(tmp_path):
         assert r.returncode != 0 and len(lines) == 1 and word in lines[0] and \
             lines[0].startswith('pyprinter-gen: '), (args, r.returncode, r.stderr)
     assert not (tmp_path / 'out').exists()
+
+
+# A table wrong for the build it reads: the interpreter's thread list and the frame chain
+# both moved. 3.13+ carry both in _Py_DebugOffsets; before, the thread list's pointer
+# back to its interpreter shows the misfit.
+PERTURBED_FACTS = ('tstate.interp', 'iframe.previous', 'pyframe.back')
+
+
+def perturbed_table(target, path):
+    with open(target.table_path()) as f:
+        table = json.load(f)
+    for name in PERTURBED_FACTS:
+        if table['facts'].get(name):
+            table['facts'][name]['value'] += 8
+    with open(path, 'w') as f:
+        json.dump(table, f)
+    return path
+
+
+@pytest.mark.parametrize('target', target_params())
+def test_perturbed_table_is_detected_and_the_build_read_right(target, core_dir, tmp_path):
+    """pyprinter bt --table with a layout that does not fit the build: a note says what
+    showed it (the thread list does not fit, or _Py_DebugOffsets differ), another that the
+    build's own layout from its DWARF was used; and every thread is the truth. Without
+    DWARF, on 3.13+, _Py_DebugOffsets alone correct it."""
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    table = perturbed_table(target, str(tmp_path / 'perturbed.json'))
+    runs = [('dwarf', [])]
+    if target.stripped and target.at_least('3.13'):
+        runs.append(('debug-offsets', ['--debug-file-directory', matrix.NO_DEBUG_DIR]))
+    for how, extra in runs:
+        r = decoder.run(decoder.bt_args(target, core, '--json', '--table', table, *extra))
+        assert r.rc == 0, str(r)
+        notes = r.doc['notes']
+        problems = []
+        if not any('does not match the layout' in n or '_Py_DebugOffsets of the target differ' in n
+                   for n in notes):
+            problems.append('no note says the table does not fit: %s' % notes)
+        adopted = any('read with the layout of this build, from its DWARF in ' in n for n in notes)
+        if adopted != (how == 'dwarf'):
+            problems.append('%s: notes %s' % (how, notes))
+        problems += decoder.check_json(target, truth, r.doc)
+        assert not problems, '%s:\n%s\n%s' % (how, '\n'.join(problems), r)
