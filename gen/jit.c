@@ -95,15 +95,23 @@ static int run_decoder(const struct jit_request *r, bool identify, const char *o
     return status;
 }
 
-bool jit_identify(const struct jit_request *r, struct jit_identity *id, char *err, size_t err_size)
+/* Makes the empty file TEMPLATE names (mkstemp). */
+static bool temp_file(char *template, char *err, size_t err_size)
 {
-    char out_path[] = "/tmp/pyprinter-gen-id.XXXXXX";
-    int fd = mkstemp(out_path);
+    int fd = mkstemp(template);
     if (fd < 0) {
         snprintf(err, err_size, "cannot make a temporary file in /tmp");
         return false;
     }
     close(fd);
+    return true;
+}
+
+bool jit_identify(const struct jit_request *r, struct jit_identity *id, char *err, size_t err_size)
+{
+    char out_path[] = "/tmp/pyprinter-gen-id.XXXXXX";
+    if (!temp_file(out_path, err, err_size))
+        return false;
     char *err_text;
     int status = run_decoder(r, true, out_path, &err_text);
     char *text = slurp(out_path);
@@ -123,12 +131,8 @@ bool jit_make_table(const struct jit_request *r, const struct manifest *m, struc
 {
     *json = NULL;
     char out_path[] = "/tmp/pyprinter-gen-layout.XXXXXX";
-    int fd = mkstemp(out_path);
-    if (fd < 0) {
-        snprintf(err, err_size, "cannot make a temporary file in /tmp");
+    if (!temp_file(out_path, err, err_size))
         return false;
-    }
-    close(fd);
     char *err_text;
     int status = run_decoder(r, false, out_path, &err_text);
     bool ok = status == 0;
