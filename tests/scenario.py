@@ -181,12 +181,11 @@ def our_script(target, decoder=None):
     decoder = decoder or DECODER
     key = (target.name, decoder)
     if key not in _scripts:
-        suffix = 'd' if target.flavour == 'debug' else ''
         dest = os.path.join(OUT, 'matrix', target.name + ('' if decoder == DECODER else '-release'))
         subprocess.run([os.path.join(OUT, 'bin', 'pyprinter-gen'), '--cpython', target.minor,
                         '--variant', target.variant, '--headers', target.include_dir, '-q',
                         '--decoder', decoder, '-o', dest], check=True)
-        _scripts[key] = os.path.join(dest, 'python%s%s-gdb.gdb' % (target.minor, suffix))
+        _scripts[key] = os.path.join(dest, target.script_name)
     return _scripts[key]
 
 

@@ -216,11 +216,10 @@ def _install(src, dest):
 
 def _generate(target, decoder, dest):
     """Our script for TARGET, handing off to DECODER, generated into DEST."""
-    suffix = 'd' if target.flavour == 'debug' else ''
     subprocess.run([os.path.join(matrix.TOP, 'out', 'bin', 'pyprinter-gen'), '--cpython', target.minor,
                     '--variant', target.variant, '--headers', target.include_dir, '-q',
                     '--decoder', decoder, '-o', dest], check=True)
-    return os.path.join(dest, 'python%s%s-gdb.gdb' % (target.minor, suffix))
+    return os.path.join(dest, target.script_name)
 
 
 def _children_cpu():

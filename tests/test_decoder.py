@@ -62,7 +62,7 @@ def test_core_says_the_python_version(target, core_dir):
     core, truth = core_of(target, 'sc_calls', core_dir)
     js = decoder.bt(target, core, '--json')
     version = '.'.join(map(str, truth['version']))
-    variant = 'debug' if target.flavour == 'debug' else 'release'
+    variant = target.variant
     got = (js.doc['python']['version'], js.doc['python']['variant'])
     decoder.record(target, 'version', got == (version, variant) and not js.doc['notes'])
     assert got == (version, variant), js.err

@@ -344,8 +344,7 @@ def test_no_script_for_the_build(gdb, core_dir, tmp_path):
     for session in ('first', 'second'):
         outs, raw = run_session(gdb, steps, entry=entry, env={'XDG_CACHE_HOME': str(cache)})
         (build,) = list((cache / 'pyprinter' / 'builds').iterdir())
-        suffix = 'd' if target.flavour == 'debug' else ''
-        script = str(build / ('python%s%s-gdb.gdb' % (target.minor, suffix)))
+        script = str(build / target.script_name)
         assert notice_lines(outs[0]) == [] and notice_lines(outs[1]) == [], (session, raw[-3000:])
         assert bt_ok(outs[2], truth), (session, raw[-3000:])
         loaded = notice_lines(outs[3])

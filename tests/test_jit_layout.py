@@ -48,10 +48,9 @@ def headers_table(target):
 
 
 def jit_outputs(dest, target):
-    suffix = 'd' if target.flavour == 'debug' else ''
     with open(os.path.join(dest, 'layout-%s-%s.json' % (target.minor, target.variant))) as f:
         table = json.load(f)
-    return table, os.path.join(dest, 'python%s%s-gdb.gdb' % (target.minor, suffix))
+    return table, os.path.join(dest, target.script_name)
 
 
 def fact_differences(want, have):

@@ -2,8 +2,9 @@
 
 A target is one interpreter binary: pyenv's CPython 3.8-3.13 builds (DWARF in their
 libpython), Debian's stripped /usr/bin/python3.11 and its debug interpreter python3.11d
-(python3.11-dbg), and the sid chroot's 3.13/3.14/3.15 release and debug interpreters
-(provisioned by ./setup with tests/matrix/provision-sid). Each says its version, build
+(python3.11-dbg), the sid chroot's 3.13/3.14/3.15 release and debug interpreters
+(provisioned by ./setup with tests/matrix/provision-sid), and a free-threaded 3.14t built
+there from sid's source package (tests/matrix/provision-freethreaded). Each says its version, build
 flavour, where its DWARF is, its include directory, how to start it and how to point GDB
 at it. A target that is expected but missing is still listed, with the reason in `skip`,
 so a test can report it skipped instead of silently losing it.
@@ -22,6 +23,8 @@ CACHE = os.environ.get('PYPRINTER_CACHE', '/var/cache/pyprinter')
 SID_ROOT = os.path.join(CACHE, 'sid')
 PYENV_MINORS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13']
 SID_MINORS = ['3.13', '3.14', '3.15']
+FREETHREADED_MINORS = ['3.14']
+SCRIPT_SUFFIX = {'release': '', 'debug': 'd', 'freethreaded': 't'}
 GDB_FULL = '/usr/bin/gdb'
 GDB_MINIMAL = os.path.join(CACHE, 'gdb-minimal', 'usr', 'bin', 'gdb')
 # A debug-file-directory with nothing in it: GDB then finds no detached DWARF.
@@ -33,7 +36,7 @@ SID_GDB = '/usr/bin/gdb'   # sid's own GDB (with Python), inside the sid chroot
 class Target:
     name: str                 # pyenv-3.12, debian-3.11, debian-3.11d, sid-3.14d ...
     minor: str                # "3.12"
-    flavour: str              # release | debug
+    flavour: str              # release | debug | freethreaded
     executable: str           # host path of the interpreter
     objfile: str              # host path of the file that holds _PyRuntime and the code
     include_dir: str = ''
@@ -50,7 +53,12 @@ class Target:
 
     @property
     def variant(self):
-        return 'debug' if self.flavour == 'debug' else 'release'
+        return self.flavour
+
+    @property
+    def script_name(self):
+        """The name pyprinter-gen gives this build's GDB script."""
+        return 'python%s%s-gdb.gdb' % (self.minor, SCRIPT_SUFFIX[self.flavour])
 
     def table_path(self):
         return os.path.join(TOP, 'versions', 'tables', 'x86_64-linux-gnu',
@@ -227,6 +235,33 @@ def _sid_targets():
             yield _finish(t, os.path.join(SID_ROOT, 'usr', 'lib', 'debug'))
 
 
+def _freethreaded_targets():
+    """sid's CPython 3.Xt, built with the GIL disabled by provision-freethreaded."""
+    for minor in FREETHREADED_MINORS:
+        prefix = os.path.join(SID_ROOT, 'opt', 'python%st' % minor)
+        exe = os.path.join(prefix, 'bin', 'python%st' % minor)
+        t = Target('sid-%st' % minor, minor, 'freethreaded', exe, exe,
+                   include_dir=os.path.join(prefix, 'include', 'python%st' % minor), sysroot=SID_ROOT)
+        if not os.path.exists(os.path.join(prefix, '.pyprinter-stamp')):
+            log = prefix + '.log'
+            t.skip = 'the free-threaded build %s is not there (./setup builds it with ' \
+                     'tests/matrix/provision-freethreaded%s)' % (exe, _last_line(log, '; it failed: '))
+            yield t
+            continue
+        gdbpy = os.path.join(prefix, 'bin', 'python%st-gdb.py' % minor)
+        t.python_gdb = gdbpy if os.path.exists(gdbpy) else ''
+        yield _finish(t, os.path.join(SID_ROOT, 'usr', 'lib', 'debug'))
+
+
+def _last_line(path, prefix):
+    try:
+        with open(path, errors='replace') as f:
+            lines = [l.strip() for l in f if l.strip()]
+        return prefix + lines[-1] if lines else ''
+    except OSError:
+        return ''
+
+
 def _finish(t, debug_root):
     if not os.path.exists(t.executable):
         t.skip = '%s is missing' % t.executable
@@ -246,7 +281,8 @@ def targets():
     """Every target, usable or not (see Target.skip)."""
     global _targets
     if _targets is None:
-        _targets = list(_pyenv_targets()) + list(_debian_targets()) + list(_sid_targets())
+        _targets = list(_pyenv_targets()) + list(_debian_targets()) + list(_sid_targets()) + \
+            list(_freethreaded_targets())
     return _targets
 
 
@@ -275,19 +311,18 @@ VARIANTS_BY_MINOR.update({m: ['release', 'debug', 'freethreaded', 'tracerefs'] f
 def header_sets():
     """(version, variant, include_dir) for every table whose headers are on this machine.
 
-    Debug tables come from the debug build's own headers where it has them (Debian's
-    python3.Xd), else from the release headers (pyprinter-gen adds Py_DEBUG); release,
-    free-threaded and trace-refs tables from the release build's headers (Debian's
-    python3.11d headers refuse Py_TRACE_REFS)."""
-    release, debug = {}, {}
+    Debug and free-threaded tables come from that build's own headers where it has them
+    (Debian's python3.Xd, the sid chroot's python3.Xt), else from the release headers
+    (pyprinter-gen adds Py_DEBUG, Py_GIL_DISABLED); release and trace-refs tables from
+    the release build's headers (Debian's python3.11d headers refuse Py_TRACE_REFS)."""
+    own = {'release': {}, 'debug': {}, 'freethreaded': {}}
     for t in targets():
-        if t.skip:
-            continue
-        (debug if t.flavour == 'debug' else release)[t.version] = t.include_dir
+        if not t.skip:
+            own[t.flavour][t.version] = t.include_dir
     sets = []
-    for version, inc in sorted(release.items()):
+    for version, inc in sorted(own['release'].items()):
         minor = '.'.join(version.split('.')[:2])
         for variant in VARIANTS_BY_MINOR.get(minor, ['release']):
-            use = debug.get(version, inc) if variant == 'debug' else inc
+            use = own.get(variant, {}).get(version, inc)
             sets.append((version, variant, use))
     return sets
