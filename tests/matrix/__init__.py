@@ -243,9 +243,8 @@ def _freethreaded_targets():
         t = Target('sid-%st' % minor, minor, 'freethreaded', exe, exe,
                    include_dir=os.path.join(prefix, 'include', 'python%st' % minor), sysroot=SID_ROOT)
         if not os.path.exists(os.path.join(prefix, '.pyprinter-stamp')):
-            log = prefix + '.log'
             t.skip = 'the free-threaded build %s is not there (./setup builds it with ' \
-                     'tests/matrix/provision-freethreaded%s)' % (exe, _last_line(log, '; it failed: '))
+                     'tests/matrix/provision-freethreaded%s)' % (exe, _last_line(prefix + '.failed', ': '))
             yield t
             continue
         gdbpy = os.path.join(prefix, 'bin', 'python%st-gdb.py' % minor)
