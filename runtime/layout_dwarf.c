@@ -194,13 +194,15 @@ static Dwarf_Word member_offset(Dwarf_Die *member)
     return offset;
 }
 
-/* Member NAME of struct or union AGG (entering anonymous members): the member in *OUT,
- * its byte offset from AGG's start added to *OFFSET. */
+enum { MAX_ANONYMOUS_DEPTH = 8 };  /* damaged DWARF may nest a struct in itself */
+
+/* Member NAME of struct or union AGG (entering anonymous members, DEPTH deep so far): the
+ * member in *OUT, its byte offset from AGG's start added to *OFFSET. */
 static bool find_member(const struct index *ix, Dwarf_Die *agg, const char *name, size_t len,
-                        Dwarf_Die *out, Dwarf_Word *offset)
+                        Dwarf_Die *out, Dwarf_Word *offset, int depth)
 {
     Dwarf_Die child;
-    if (dwarf_child(agg, &child) != 0)
+    if (depth > MAX_ANONYMOUS_DEPTH || dwarf_child(agg, &child) != 0)
         return false;
     do {
         if (dwarf_tag(&child) != DW_TAG_member)
@@ -217,7 +219,7 @@ static bool find_member(const struct index *ix, Dwarf_Die *agg, const char *name
             !complete_type(ix, &type, &type))
             continue;
         Dwarf_Word inside = 0;
-        if (find_member(ix, &type, name, len, out, &inside)) {
+        if (find_member(ix, &type, name, len, out, &inside, depth + 1)) {
             *offset += member_offset(&child) + inside;
             return true;
         }
@@ -232,7 +234,7 @@ static bool member_path(const struct index *ix, Dwarf_Die agg, const char *path,
     *offset = 0;
     for (const char *p = path;;) {
         size_t len = strcspn(p, ".");
-        if (!find_member(ix, &agg, p, len, member, offset))
+        if (!find_member(ix, &agg, p, len, member, offset, 0))
             return false;
         if (p[len] == '\0')
             return true;
