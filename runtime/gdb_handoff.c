@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "code.h"
@@ -110,6 +112,22 @@ static bool frames_readable(struct handoff *h)
     return true;
 }
 
+/* File NAME in the script's session directory ~/.cache/pyprinter/gdb.SESSION (caller
+ * frees), when that is a directory of this user's that nobody else may enter; else NULL. */
+static char *session_file(int session, const char *name)
+{
+    const char *home = getenv("HOME");
+    if (session <= 0 || !home || home[0] != '/')
+        return NULL;
+    char *dir = pyp_xasprintf("%s/.cache/pyprinter/gdb.%d", home, session);
+    struct stat st;
+    bool private = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid() &&
+                   (st.st_mode & 077) == 0;
+    char *path = private ? pyp_xasprintf("%s/%s", dir, name) : NULL;
+    free(dir);
+    return path;
+}
+
 static bool unwind(struct handoff *h)
 {
     struct pyp_os_thread *os = pyp_target_thread(&h->target, h->req.lwp);
@@ -121,6 +139,10 @@ static bool unwind(struct handoff *h)
     struct pyp_native *n = pyp_native_open(&h->target, err, sizeof err);
     if (!n)
         return refuse(h, "no native unwinder: %s", err);
+    char *places = session_file(h->req.session, "places");
+    if (places)
+        pyp_native_keep_places(n, places, h->req.debug_dirs);
+    free(places);
     bool ok = pyp_native_unwind(n, h->req.lwp, MAX_NATIVE_FRAMES, PYP_NATIVE_DWARF, &h->native);
     pyp_native_close(n);
     if (!ok || h->native.native_count == 0)

@@ -63,6 +63,7 @@ struct pyp_place {
 
 struct pyp_namer {
     bool dwarf;               /* read DWARF; else symbol tables only (cheaper) */
+    struct pyp_place_store *store;  /* places kept between runs (DWARF namer), or NULL */
     struct pyp_hashmap cache; /* lookup address -> struct pyp_place * */
     struct pyp_place *at_zero;  /* address 0 (a call through NULL), which the map cannot key */
 };
@@ -73,5 +74,16 @@ void pyp_namer_prepare(struct pyp_namer *n, Dwfl *dwfl, const uint64_t *lookups,
 /* The place of LOOKUP (a pc, or a return address minus one), cached in N. */
 const struct pyp_place *pyp_namer_place(struct pyp_namer *n, Dwfl *dwfl, uint64_t lookup);
 void pyp_namer_free(struct pyp_namer *n);
+
+/* native_place_store.c. Places kept in file PATH between runs, for DWARF looked for in
+ * DIRS (part of the key); NULL never. */
+struct pyp_place_store;
+struct pyp_place_store *pyp_place_store_open(const char *path, const char *dirs);
+void pyp_place_store_close(struct pyp_place_store *s);
+/* The stored place of LOOKUP in MOD (whose file address 0 is at MODULE_BASE), or NULL. */
+const struct pyp_place *pyp_place_store_find(struct pyp_place_store *s, Dwfl_Module *mod,
+                                             uint64_t lookup, uint64_t module_base);
+void pyp_place_store_add(struct pyp_place_store *s, Dwfl_Module *mod, uint64_t lookup,
+                         uint64_t module_base, const struct pyp_place *p);
 
 #endif

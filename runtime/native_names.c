@@ -7,7 +7,8 @@
  * distribution's compressed debug file costs 0.1-0.6 s), the symbol table (.symtab, from
  * the file or its debug file, else .dynsym) names the one function; outside any symbol
  * the name is unknown and the frame is shown as module+offset. Places are cached by address: a deep
- * recursion repeats the same few return addresses. */
+ * recursion repeats the same few return addresses; a namer with a store also keeps them
+ * between runs (native_place_store.c). */
 #include "native_dwfl.h"
 
 #include <dwarf.h>
@@ -122,23 +123,43 @@ static char *base_name(const char *path)
     return pyp_xstrdup(slash ? slash + 1 : path);
 }
 
-static struct pyp_place *place_of(Dwfl *dwfl, uint64_t lookup, bool dwarf)
+static struct pyp_place *copy_place(const struct pyp_place *from, uint64_t module_base)
 {
     struct pyp_place *p = pyp_xcalloc(1, sizeof *p);
+    for (size_t i = 0; i < from->count; i++) {
+        const struct pyp_place_frame *f = &from->frames[i];
+        add_frame(p, f->function, f->file, f->line, f->inlined);
+    }
+    p->module = dup_or_null(from->module);
+    p->module_base = module_base;
+    return p;
+}
+
+static struct pyp_place *place_of(Dwfl *dwfl, uint64_t lookup, bool dwarf,
+                                  struct pyp_place_store *store)
+{
     Dwfl_Module *mod = dwfl_addrmodule(dwfl, lookup);
     if (!mod) {
+        struct pyp_place *p = pyp_xcalloc(1, sizeof *p);
         add_frame(p, NULL, NULL, 0, false);
         return p;
     }
     Dwarf_Addr low, bias;
     const char *name = dwfl_module_info(mod, NULL, &low, NULL, NULL, NULL, NULL, NULL);
+    uint64_t module_base = dwfl_module_getelf(mod, &bias) ? bias : low;
+    const struct pyp_place *kept = store ? pyp_place_store_find(store, mod, lookup, module_base) : NULL;
+    if (kept)
+        return copy_place(kept, module_base);
+    struct pyp_place *p = pyp_xcalloc(1, sizeof *p);
     p->module = name ? base_name(name) : NULL;
-    p->module_base = dwfl_module_getelf(mod, &bias) ? bias : low;
+    p->module_base = module_base;
     if (!dwarf || !add_dwarf_frames(p, mod, lookup))
         add_frame(p, NULL, NULL, 0, false);
     struct pyp_place_frame *outer = &p->frames[p->count - 1];
     if (!outer->function)
         outer->function = unversioned(pyp_symbols_find(pyp_module_symbols(mod), lookup));
+    if (store)
+        pyp_place_store_add(store, mod, lookup, module_base, p);
     return p;
 }
 
@@ -177,12 +198,12 @@ const struct pyp_place *pyp_namer_place(struct pyp_namer *n, Dwfl *dwfl, uint64_
 {
     if (lookup == 0) {
         if (!n->at_zero)
-            n->at_zero = place_of(dwfl, 0, n->dwarf);
+            n->at_zero = place_of(dwfl, 0, n->dwarf, NULL);
         return n->at_zero;
     }
     struct pyp_place *p = pyp_hashmap_get(&n->cache, lookup);
     if (!p) {
-        p = place_of(dwfl, lookup, n->dwarf);
+        p = place_of(dwfl, lookup, n->dwarf, n->store);
         pyp_hashmap_put(&n->cache, lookup, p);
     }
     return p;

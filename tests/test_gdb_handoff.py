@@ -82,3 +82,36 @@ def test_decoder_switch(target, core_dir):
              '-ex', 'set $pyp_decoder = 1', '-ex', 'py-bt', '-ex', 'printf "on %d\\n", $pyp_ho_count']
     r = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert 'off 0\n' in r.stdout and 'on 1\n' in r.stdout, r.stdout[-2000:] + r.stderr[-2000:]
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name in ('pyenv-3.12', 'sid-3.14')))
+def test_places_kept_between_handoffs(target, core_dir):
+    """pyprinter keeps the names of code addresses (DWARF: inlined calls count as GDB
+    frames) in the session's private directory between hand-offs (native_place_store.c):
+    the second py-bt takes them from there and prints the same; a damaged line in that
+    file is ignored; names found with another debug-file-directory are not reused (the
+    store grows). Every py-bt prints the truth."""
+    usable(target)
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    want = expected_bt(main_thread(truth)['frames'])
+    count = 'eval "shell wc -l < ~/.cache/pyprinter/gdb.%d/places", $pyp_session'
+    cmds = ['py-bt', count,
+            'eval "shell printf \'garbage\\\\tline\\\\n%s\\\\tx\\\\t9\\\\n\' >> ~/.cache/pyprinter/gdb.%%d/places", $pyp_session' % ('0' * 40),
+            'py-bt', count, 'printf "handed off %d\\n", $pyp_ho_count',
+            'set debug-file-directory ' + matrix.NO_DEBUG_DIR, 'py-bt', count]
+    argv = scenario.gdb_argv(target, [], core=core, scripts=[scenario.our_script(target)], dwarf=True)
+    for c in cmds:
+        argv += ['-ex', c]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    out = r.stdout
+    problems = []
+    bts = out.split('Traceback (most recent call first):\n')[1:]
+    if len(bts) != 3 or any(python_lines('Traceback (most recent call first):\n' + b) != want for b in bts):
+        problems.append('%d tracebacks, not each the truth' % len(bts))
+    if 'handed off 2\n' not in out:
+        problems.append('the first two were not handed off')
+    counts = [int(l) for l in out.splitlines() if l.strip().isdigit()]
+    if len(counts) != 3 or counts[0] == 0 or counts[1] != counts[0] + 2 or counts[2] <= counts[1]:
+        problems.append('places kept: %s (after py-bt, after it again with two damaged lines, '
+                        'after another debug-file-directory)' % counts)
+    assert not problems, '\n'.join(problems) + '\n' + out[-3000:] + r.stderr[-2000:]
