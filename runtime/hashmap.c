@@ -72,3 +72,11 @@ void pyp_hashmap_free(struct pyp_hashmap *m, void (*free_value)(void *))
     m->values = NULL;
     m->cap = m->count = 0;
 }
+
+uint64_t pyp_hash_text(const char *key)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h ? h : 1;
+}

@@ -15,6 +15,9 @@ struct pyp_hashmap {
 
 void *pyp_hashmap_get(const struct pyp_hashmap *m, uint64_t key);
 void pyp_hashmap_put(struct pyp_hashmap *m, uint64_t key, void *value);
+/* A key for text KEY (FNV-1a, 64 bits; never 0): the map holds pointers to entries that
+ * keep the text, to compare on a hit. */
+uint64_t pyp_hash_text(const char *key);
 /* Calls FREE_VALUE on each value (when not NULL), then frees the map. */
 void pyp_hashmap_free(struct pyp_hashmap *m, void (*free_value)(void *));
 

@@ -33,24 +33,16 @@ struct index {
     struct pyp_hashmap wanted;    /* hash of key -> (void *)1: typedefs, enumerators */
 };
 
-static uint64_t key_hash(const char *key)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    return h ? h : 1;
-}
-
 static const Dwarf_Die *index_get(const struct index *ix, const char *key)
 {
-    const struct entry *e = pyp_hashmap_get(&ix->by_key, key_hash(key));
+    const struct entry *e = pyp_hashmap_get(&ix->by_key, pyp_hash_text(key));
     return e && strcmp(e->key, key) == 0 ? &e->die : NULL;
 }
 
 /* Keeps the first DIE seen for KEY. */
 static void index_put(struct index *ix, const char *key, const Dwarf_Die *die)
 {
-    uint64_t h = key_hash(key);
+    uint64_t h = pyp_hash_text(key);
     if (pyp_hashmap_get(&ix->by_key, h))
         return;
     struct entry *e = pyp_xcalloc(1, sizeof *e);
@@ -68,7 +60,7 @@ static void free_entry(void *p)
 
 static bool is_wanted(const struct index *ix, const char *key)
 {
-    return pyp_hashmap_get(&ix->wanted, key_hash(key)) != NULL;
+    return pyp_hashmap_get(&ix->wanted, pyp_hash_text(key)) != NULL;
 }
 
 /* The type part of SPELLING as an index key: "struct-X.a.b" -> "struct-X", "T.a" -> "T". */
@@ -90,7 +82,7 @@ static void want_names_of(struct index *ix, int minor)
                  r->kind == PYP_KIND_BITFIELD || r->kind == PYP_KIND_DEBUG)
             key = type_key(r->spelling);
         if (key)
-            pyp_hashmap_put(&ix->wanted, key_hash(key), (void *)1);
+            pyp_hashmap_put(&ix->wanted, pyp_hash_text(key), (void *)1);
         free(key);
     }
 }

@@ -34,14 +34,6 @@ struct stored {
     struct pyp_place place;
 };
 
-static uint64_t key_hash(const char *key)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    return h ? h : 1;
-}
-
 struct pyp_place_store *pyp_place_store_open(const char *path, const char *dirs)
 {
     struct pyp_place_store *s = pyp_xcalloc(1, sizeof *s);
@@ -120,8 +112,8 @@ static void load(struct pyp_place_store *s)
             break;            /* a line cut short by a run that ended while writing */
         line[len - 1] = '\0';
         struct stored *st = parse_line(line);
-        if (st && !pyp_hashmap_get(&s->places, key_hash(st->key)))
-            pyp_hashmap_put(&s->places, key_hash(st->key), st);
+        if (st && !pyp_hashmap_get(&s->places, pyp_hash_text(st->key)))
+            pyp_hashmap_put(&s->places, pyp_hash_text(st->key), st);
         else if (st)
             free_stored(st);
     }
@@ -143,7 +135,7 @@ static char *key_of(const struct pyp_place_store *s, Dwfl_Module *mod, uint64_t 
     for (int i = 0; i < len; i++)
         buf_printf(&b, "%02x", bits[i]);
     buf_printf(&b, ":%llx:%016llx", (unsigned long long)(lookup - module_base),
-               (unsigned long long)key_hash(s->dirs));
+               (unsigned long long)pyp_hash_text(s->dirs));
     return buf_take(&b);
 }
 
@@ -153,7 +145,7 @@ const struct pyp_place *pyp_place_store_find(struct pyp_place_store *s, Dwfl_Mod
     if (!s->loaded)
         load(s);
     char *key = key_of(s, mod, lookup, module_base);
-    const struct stored *st = key ? pyp_hashmap_get(&s->places, key_hash(key)) : NULL;
+    const struct stored *st = key ? pyp_hashmap_get(&s->places, pyp_hash_text(key)) : NULL;
     bool same = st && strcmp(st->key, key) == 0;
     free(key);
     return same ? &st->place : NULL;
