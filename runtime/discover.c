@@ -306,6 +306,18 @@ static bool read_version_string(struct pyp_python *py, const struct pyp_target *
     return found;
 }
 
+char *pyp_python_build_id(const struct pyp_python *py, const struct pyp_target *t)
+{
+    char *path = py->objfile ? pyp_target_file(t, py->objfile) : NULL;
+    struct pyp_elf *e = path ? pyp_elf_open(path) : NULL;
+    char id[81] = "";
+    if (!e || !pyp_elf_build_id(e, id, sizeof id))
+        id[0] = '\0';
+    pyp_elf_close(e);
+    free(path);
+    return pyp_xstrdup(id);
+}
+
 static const char *const variants[] = { "release", "debug", "freethreaded", "tracerefs" };
 
 enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t, char *err,

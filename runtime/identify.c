@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "code.h"
-#include "elffile.h"
 #include "python.h"
 
 /* What T is, for a message: "/usr/bin/python3.12", "the core /tmp/c (of /usr/bin/x)". */
@@ -21,24 +20,6 @@ static void describe_target(const struct pyp_target *t, char *out, size_t size)
         snprintf(out, size, "%s", exe);
 }
 
-/* The build-id of the file holding _PyRuntime, and for a version guessed from its name
- * (3.8-3.10 export no version number) the PY_VERSION text in its read-only data. */
-static void read_file_facts(const struct pyp_target *t, struct pyp_identity *id)
-{
-    char *path = pyp_target_file(t, id->file);
-    struct pyp_elf *e = pyp_elf_open(path);
-    free(path);
-    if (!e || !pyp_elf_build_id(e, id->build_id, sizeof id->build_id))
-        id->build_id[0] = '\0';
-    char text[32];
-    if (e && !id->version_exact && pyp_elf_find_version_string(e, id->minor, text, sizeof text) &&
-        (pyp_version_hex_from_text(text) >> 16) == (id->version_hex >> 16)) {
-        id->version_hex = pyp_version_hex_from_text(text);
-        id->version_exact = true;
-        snprintf(id->version, sizeof id->version, "%s", text);
-    }
-    pyp_elf_close(e);
-}
 
 static void found(const struct pyp_target *t, const struct pyp_python *py, struct pyp_identity *id)
 {
@@ -53,7 +34,9 @@ static void found(const struct pyp_target *t, const struct pyp_python *py, struc
         snprintf(id->version, sizeof id->version, "3.%d", id->minor);
     snprintf(id->variant, sizeof id->variant, "%s", py->variant);
     snprintf(id->file, sizeof id->file, "%s", py->objfile ? py->objfile : "");
-    read_file_facts(t, id);
+    char *build_id = pyp_python_build_id(py, t);
+    snprintf(id->build_id, sizeof id->build_id, "%s", build_id);
+    free(build_id);
 }
 
 void pyp_identify(struct pyp_target *t, struct pyp_identity *id)

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "elffile.h"
 #include "native_dwfl.h"
 
 extern const short pyp_fact_carries[PYP_FACT_COUNT];
@@ -28,17 +27,6 @@ static int minor_of(const struct pyp_python *py)
     return (int)((py->version_hex >> 16) & 0xff);
 }
 
-char *pyp_layout_build_id(const struct pyp_python *py, const struct pyp_target *t)
-{
-    char *path = pyp_target_file(t, py->objfile ? py->objfile : "");
-    struct pyp_elf *e = py->objfile ? pyp_elf_open(path) : NULL;
-    char id[81] = "";
-    if (!e || !pyp_elf_build_id(e, id, sizeof id))
-        id[0] = '\0';
-    pyp_elf_close(e);
-    free(path);
-    return pyp_xstrdup(id);
-}
 
 /* Whether some _Py_DebugOffsets member carries fact ID. */
 static bool carried(const struct pyp_table *t, unsigned id)
@@ -93,7 +81,8 @@ static Dwfl_Module *module_of(Dwfl *dwfl, const struct pyp_python *py)
     return s.found ? s.found : dwfl_addrmodule(dwfl, py->runtime);
 }
 
-/* The DWARF of the file holding _PyRuntime, through the target's modules. */
+/* The DWARF of the file holding _PyRuntime, through the target's modules; OUT is left as
+ * it was unless the DWARF states some fact. */
 static bool from_dwarf(struct pyp_python *py, struct pyp_target *t, struct pyp_jit_layout *out)
 {
     char err[256];
@@ -102,28 +91,29 @@ static bool from_dwarf(struct pyp_python *py, struct pyp_target *t, struct pyp_j
     Dwfl_Module *mod = dwfl ? module_of(dwfl, py) : NULL;
     Dwarf_Addr bias;
     Dwarf *dw = mod ? dwfl_module_getdwarf(mod, &bias) : NULL;
+    struct pyp_jit_layout found = { .source = "dwarf" };
     if (dw) {
         const char *main_file = NULL, *debug_file = NULL;
         dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &main_file, &debug_file);
-        pyp_layout_facts_from_dwarf(dw, minor_of(py), &py->table, out);
-        out->source = "dwarf";
-        out->dwarf_file = pyp_xstrdup(debug_file ? debug_file : main_file ? main_file : "");
+        pyp_layout_facts_from_dwarf(dw, minor_of(py), &py->table, &found);
+        found.dwarf_file = pyp_xstrdup(debug_file ? debug_file : main_file ? main_file : "");
     }
     pyp_modules_end(dwfl, mods);
-    return dw && out->from_dwarf > 0;
+    if (found.from_dwarf == 0) {
+        pyp_jit_layout_free(&found);
+        return false;
+    }
+    found.build_id = out->build_id;
+    *out = found;
+    return true;
 }
 
 void pyp_layout_jit(struct pyp_python *py, struct pyp_target *t, struct pyp_jit_layout *out)
 {
     memset(out, 0, sizeof *out);
-    out->build_id = pyp_layout_build_id(py, t);
-    if (!from_dwarf(py, t, out)) {
-        free(out->dwarf_file);
-        free(out->missing);
-        out->dwarf_file = out->missing = NULL;
-        out->from_dwarf = out->from_table = out->not_in_dwarf = 0;
+    out->build_id = pyp_python_build_id(py, t);
+    if (!from_dwarf(py, t, out))
         from_table(py, out);
-    }
     if (py->version_exact && out->facts[PYP_VERSION_HEX].present) {
         out->from_table -= out->origin[PYP_VERSION_HEX] == PYP_ORIGIN_TABLE;
         out->facts[PYP_VERSION_HEX].value = (int64_t)py->version_hex;

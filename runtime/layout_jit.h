@@ -47,9 +47,6 @@ const struct pyp_fact_rule *pyp_fact_rule_for(unsigned id, int minor);
 void pyp_layout_facts_from_dwarf(Dwarf *dw, int minor, const struct pyp_table *fallback,
                                  struct pyp_jit_layout *out);
 
-/* The build-id of the file holding PY's _PyRuntime, in hex ("" unknown; caller frees). */
-char *pyp_layout_build_id(const struct pyp_python *py, const struct pyp_target *t);
-
 /* The table of PY's build (pyp_python_find done on T). */
 void pyp_layout_jit(struct pyp_python *py, struct pyp_target *t, struct pyp_jit_layout *out);
 void pyp_jit_layout_free(struct pyp_jit_layout *j);

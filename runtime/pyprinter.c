@@ -288,7 +288,7 @@ static int run_repr(const struct options *o, struct pyp_target *t, struct pyp_py
 static int run_layout(const struct options *o, struct pyp_target *t, struct pyp_python *py)
 {
     if (o->identify) {
-        char *id = pyp_layout_build_id(py, t);
+        char *id = pyp_python_build_id(py, t);
         printf("%s %s %s\n", *id ? id : "-", py->version, py->variant);
         free(id);
         return 0;

@@ -52,6 +52,8 @@ enum pyp_find_error {
 enum pyp_find_error pyp_python_find(struct pyp_python *py, struct pyp_target *t, char *err,
                                     size_t err_size);
 void pyp_python_free(struct pyp_python *py);
+/* The build-id of the file holding PY's _PyRuntime, in hex ("" unknown; caller frees). */
+char *pyp_python_build_id(const struct pyp_python *py, const struct pyp_target *t);
 /* PY_VERSION_HEX of a version text such as "3.9.18" or "3.15.0b4"; 0 when not one. */
 unsigned long pyp_version_hex_from_text(const char *text);
 void pyp_python_note(struct pyp_python *py, const char *fmt, ...)
