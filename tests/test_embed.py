@@ -12,7 +12,6 @@ is: the scenario's truth is the oracle.
 
 The program is built here, once per run, with the build's python3.X-config."""
 import dataclasses
-import json
 import os
 import subprocess
 
@@ -23,11 +22,11 @@ import matrix
 import scenario
 from conftest import core_of, target_params, usable
 from test_gdb_scenarios import expected_bt, main_thread, python_lines
+from test_jit_layout import fact_differences, gen, headers_table, jit_outputs
 
 SOURCE = os.path.join(matrix.TOP, 'tests', 'embed', 'pyembed.c')
 BUILD_DIR = os.path.join(matrix.TOP, 'out', 'embed')
 ENTRY = os.path.join(matrix.TOP, 'out', 'pyprinter.gdb')
-GEN = os.path.join(matrix.TOP, 'out', 'asan', 'bin', 'pyprinter-gen')
 EMBEDDED = ('pyenv-3.12', 'pyenv-3.13')
 GDBS = [pytest.param(matrix.GDB_MINIMAL, id='gdb-minimal'), pytest.param(matrix.GDB_FULL, id='gdb')]
 
@@ -119,16 +118,9 @@ def test_embedded_in_gdb_through_the_entry_point(base, gdb, core_dir):
 def test_embedded_jit_layout(base, tmp_path):
     target = embedding(base)
     dest = str(tmp_path / 'jit')
-    r = subprocess.run([GEN, '--decoder', scenario.DECODER, '--from-binary', target.executable, '-o', dest],
-                       capture_output=True, text=True, env=dict(os.environ, **decoder.SANITIZER_OPTIONS))
+    r = gen(['--from-binary', target.executable, '-o', dest])
     assert r.returncode == 0, r.stderr
-    with open(os.path.join(dest, 'layout-%s-release.json' % target.minor)) as f:
-        table = json.load(f)
-    with open(os.path.join(os.path.dirname(scenario.our_script(base)),
-                           'layout-%s-release.json' % base.minor)) as f:
-        headers = json.load(f)
+    table, _ = jit_outputs(dest, target)
     assert table['source'] == 'dwarf' and table['file'] == base.objfile, r.stdout
-    wrong = [n for n, f in headers['facts'].items()
-             if (f and (f['value'], f.get('width'))) != (table['facts'][n] and
-                                                          (table['facts'][n]['value'], table['facts'][n].get('width')))]
+    wrong = fact_differences(headers_table(base), table)
     assert not wrong, wrong
