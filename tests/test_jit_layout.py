@@ -68,6 +68,11 @@ def fact_differences(want, have):
     return wrong
 
 
+def carries_debug_offsets(target):
+    """Whether TARGET's build embeds _Py_DebugOffsets (its headers' table says so)."""
+    return bool(headers_table(target)['facts'].get('runtime.debug_offsets'))
+
+
 def core_args(target, core):
     return ['--core', core] + (['--sysroot', target.sysroot] if target.sysroot else [])
 
@@ -110,7 +115,7 @@ def test_jit_table_without_dwarf(target, core_dir, tmp_path):
     r = gen(core_args(target, core) + ['--debug-file-directory', matrix.NO_DEBUG_DIR, '-o', dest])
     assert r.returncode == 0, r.stderr
     table, script = jit_outputs(dest, target)
-    expected_source = 'debug-offsets' if target.at_least('3.13') else 'table'
+    expected_source = 'debug-offsets' if carries_debug_offsets(target) else 'table'
     problems = fact_differences(headers_table(target), table)
     if table['source'] != expected_source:
         problems.append('source %s, expected %s' % (table['source'], expected_source))
@@ -205,7 +210,7 @@ def test_perturbed_table_is_detected_and_the_build_read_right(target, core_dir, 
     core, truth = core_of(target, 'sc_calls', core_dir)
     table = perturbed_table(target, str(tmp_path / 'perturbed.json'))
     runs = [('dwarf', [])]
-    if target.stripped and target.at_least('3.13'):
+    if target.stripped and carries_debug_offsets(target):
         runs.append(('debug-offsets', ['--debug-file-directory', matrix.NO_DEBUG_DIR]))
     for how, extra in runs:
         r = decoder.run(decoder.bt_args(target, core, '--json', '--table', table, *extra))
