@@ -13,6 +13,7 @@
 #include "code.h"
 #include "frames.h"
 #include "gdb_levels.h"
+#include "gdb_repeat.h"
 #include "gdb_request.h"
 #include "native.h"
 #include "python.h"
@@ -112,18 +113,19 @@ static bool frames_readable(struct handoff *h)
     return true;
 }
 
-/* File NAME in the script's session directory ~/.cache/pyprinter/gdb.SESSION (caller
- * frees), when that is a directory of this user's that nobody else may enter; else NULL. */
-static char *session_file(int session, const char *name)
+/* The place store shared by GDB sessions, ~/.cache/pyprinter/places (caller frees), when
+ * ~/.cache/pyprinter is a directory of this user's that nobody else may enter (the
+ * script makes it so); else NULL. */
+static char *places_file(void)
 {
     const char *home = getenv("HOME");
-    if (session <= 0 || !home || home[0] != '/')
+    if (!home || home[0] != '/')
         return NULL;
-    char *dir = pyp_xasprintf("%s/.cache/pyprinter/gdb.%d", home, session);
+    char *dir = pyp_xasprintf("%s/.cache/pyprinter", home);
     struct stat st;
     bool private = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid() &&
                    (st.st_mode & 077) == 0;
-    char *path = private ? pyp_xasprintf("%s/%s", dir, name) : NULL;
+    char *path = private ? pyp_xasprintf("%s/places", dir) : NULL;
     free(dir);
     return path;
 }
@@ -139,9 +141,9 @@ static bool unwind(struct handoff *h)
     struct pyp_native *n = pyp_native_open(&h->target, err, sizeof err);
     if (!n)
         return refuse(h, "no native unwinder: %s", err);
-    char *places = session_file(h->req.session, "places");
+    char *places = places_file();
     if (places)
-        pyp_native_keep_places(n, places, h->req.debug_dirs);
+        pyp_native_keep_places(n, places, h->req.debug_dirs, h->req.sysroot);
     free(places);
     bool ok = pyp_native_unwind(n, h->req.lwp, MAX_NATIVE_FRAMES, PYP_NATIVE_DWARF, &h->native);
     pyp_native_close(n);
@@ -234,7 +236,8 @@ static void emit_others_below(struct handoff *h, int bound)
     }
 }
 
-static bool emit_frame(struct handoff *h, const struct pyp_frame_ref *f, int level)
+/* A Python frame's text, with its source-line request, into TO. */
+static bool emit_frame(struct handoff *h, const struct pyp_frame_ref *f, int level, struct pyp_buf *to)
 {
     struct pyp_code *c = pyp_code_get(&h->py, f->code);
     int64_t q;
@@ -242,20 +245,30 @@ static bool emit_frame(struct handoff *h, const struct pyp_frame_ref *f, int lev
     int line = pyp_code_line(&h->py, c, q);
     if (h->full) {
         if (level >= 0)
-            buf_printf(&h->text, "#%d ", level);
+            buf_printf(to, "#%d ", level);
         else
-            buf_adds(&h->text, "#? ");
-        if (!pyp_repr_frame(&h->py, f->address, f->code, &h->text))
+            buf_adds(to, "#? ");
+        if (!pyp_repr_frame(&h->py, f->address, f->code, to))
             return refuse(h, "frame 0x%llx could not be read whole", (unsigned long long)f->address);
-        buf_addc(&h->text, '\n');
+        buf_addc(to, '\n');
     } else {
-        buf_printf(&h->text, "  File \"%s\", line %d, in %s\n", c->file, line, c->name);
+        buf_printf(to, "  File \"%s\", line %d, in %s\n", c->file, line, c->name);
     }
-    buf_printf(&h->text, "@@pyp-src\t%s\t%d\n", c->file, line);
+    buf_printf(to, "@@pyp-src\t%s\t%d\n", c->file, line);
     return true;
 }
 
-/* pyp-emit-stack, for the whole stack from level `from`. */
+/* Whether an other frame is still to be shown below LEVEL. */
+static bool others_pending_below(const struct handoff *h, int level)
+{
+    for (size_t j = 0; j < h->levels.other_count; j++)
+        if (!h->other_done[j] && h->levels.others[j].level >= h->from && h->levels.others[j].level < level)
+            return true;
+    return false;
+}
+
+/* pyp-emit-stack, for the whole stack from level `from`; runs of identical frames sent
+ * once (gdb_repeat.h). */
 static bool emit_stack(struct handoff *h)
 {
     h->other_done = pyp_xcalloc(h->levels.other_count + 1, sizeof *h->other_done);
@@ -263,18 +276,29 @@ static bool emit_stack(struct handoff *h)
         buf_printf(&h->text, "%s\n", h->req.header);
     if (h->stack.count == 0 && h->levels.other_count == 0)
         return refuse(h, "no Python frame");
-    for (size_t i = 0; i < h->stack.count; i++) {
+    struct pyp_repeat run = { PYP_BUF_INIT, 0 };
+    struct pyp_buf frame = PYP_BUF_INIT;
+    bool ok = true;
+    for (size_t i = 0; ok && i < h->stack.count; i++) {
         const struct pyp_frame_ref *f = &h->stack.frames[i];
         int level = h->levels.run_level[f->run];
         if (level >= 0 && level < h->from)
             continue;
-        if (level >= 0)
+        if (level >= 0 && others_pending_below(h, level)) {
+            pyp_repeat_flush(&run, &h->text);
             emit_others_below(h, level);
-        if (!emit_frame(h, f, level))
-            return false;
+        }
+        buf_clear(&frame);
+        ok = emit_frame(h, f, level, &frame);
+        if (ok)
+            pyp_repeat_add(&run, &frame, &h->text);
     }
-    emit_others_below(h, -1);
-    return true;
+    pyp_repeat_flush(&run, &h->text);
+    pyp_repeat_free(&run);
+    buf_free(&frame);
+    if (ok)
+        emit_others_below(h, -1);
+    return ok;
 }
 
 /* py-repr: the object GDB names, once its first words read the same here. */

@@ -10,6 +10,7 @@
  *   @@pyp-begin                           the text follows; shown only if every check held
  *   ...the text, with @@pyp-src requests for source lines, and
  *   @@pyp-other<TAB>KIND<TAB>LEVEL<TAB>PREFIX   a C function's frame, printed by GDB
+ *   @@pyp-repeat<TAB>COUNT<TAB>LINES      the next LINES lines, COUNT times (gdb_repeat.h)
  *
  * pyprinter refuses (prints nothing, exit status 1, the reason on standard error) when
  * it cannot show that it reads what GDB sees (another target, another thread state), and

@@ -17,8 +17,9 @@ struct pyp_native;
 struct pyp_native *pyp_native_open(struct pyp_target *t, char *err, size_t err_size);
 void pyp_native_close(struct pyp_native *n);
 /* Keeps the DWARF names of code addresses in file PATH between runs (for DWARF looked for
- * in DIRS), and takes them from there (native_place_store.c). */
-void pyp_native_keep_places(struct pyp_native *n, const char *path, const char *dirs);
+ * in DIRS under SYSROOT, NULL for none), and takes them from there (native_place_store.c). */
+void pyp_native_keep_places(struct pyp_native *n, const char *path, const char *dirs,
+                            const char *sysroot);
 
 /* How much to say about each frame. */
 enum pyp_native_detail {

@@ -76,9 +76,9 @@ const struct pyp_place *pyp_namer_place(struct pyp_namer *n, Dwfl *dwfl, uint64_
 void pyp_namer_free(struct pyp_namer *n);
 
 /* native_place_store.c. Places kept in file PATH between runs, for DWARF looked for in
- * DIRS (part of the key); NULL never. */
+ * DIRS under SYSROOT (NULL: none), part of the key; NULL never. */
 struct pyp_place_store;
-struct pyp_place_store *pyp_place_store_open(const char *path, const char *dirs);
+struct pyp_place_store *pyp_place_store_open(const char *path, const char *dirs, const char *sysroot);
 void pyp_place_store_close(struct pyp_place_store *s);
 /* The stored place of LOOKUP in MOD (whose file address 0 is at MODULE_BASE), or NULL. */
 const struct pyp_place *pyp_place_store_find(struct pyp_place_store *s, Dwfl_Module *mod,

@@ -4,28 +4,39 @@
  * distribution's compressed debug file every time (0.1-0.2 s for libc6-dbg); `thread
  * apply all py-bt` over a hundred threads asks for the same few addresses each time.
  *
- * A place is keyed by its module's build-id, its offset in the module and the directories
- * DWARF was looked for in; a module without a build-id is never stored. The file is the
- * GDB session's own (~/.cache/pyprinter/gdb.N/places, in a directory private to the
- * user), one line per place, appended as places are found:
+ * A place is keyed by its module's build-id, its offset in the module, the directories
+ * DWARF was looked for in (and the sysroot) and what those directories hold for that
+ * build-id (the identity of each DIR/.build-id/xx/yyyy.debug, or its absence): a -dbg
+ * package installed or removed since gives new keys, as a new GDB would see new DWARF. A
+ * module without a build-id is never stored. The file (~/.cache/pyprinter/places, in a
+ * directory private to the user) is shared by every GDB session: the first py-bt of a
+ * session finds the names the last one found. One line per place, appended as places
+ * are found:
  *
  *   KEY <tab> MODULE <tab> N ( <tab> FUNCTION <tab> FILE <tab> LINE <tab> INLINED ){N}
  *
- * with "" for an unknown function or file. A line that does not parse is ignored. */
+ * with "" for an unknown function or file. A line that does not parse is ignored; a file
+ * grown past MAX_STORE_BYTES is removed and starts again. */
 #include "native_dwfl.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 
+enum { MAX_STORE_BYTES = 8 << 20 };
+
 struct pyp_place_store {
     char *path;
     char *dirs;               /* part of every key */
+    char *sysroot;            /* NULL: the target's own files */
     struct pyp_hashmap places;  /* hash of key -> struct stored */
+    struct pyp_hashmap debug_states;  /* Dwfl_Module * -> its debug files' identity */
     bool loaded;
 };
 
@@ -34,11 +45,12 @@ struct stored {
     struct pyp_place place;
 };
 
-struct pyp_place_store *pyp_place_store_open(const char *path, const char *dirs)
+struct pyp_place_store *pyp_place_store_open(const char *path, const char *dirs, const char *sysroot)
 {
     struct pyp_place_store *s = pyp_xcalloc(1, sizeof *s);
     s->path = pyp_xstrdup(path);
     s->dirs = pyp_xstrdup(dirs ? dirs : "");
+    s->sysroot = sysroot && *sysroot ? pyp_xstrdup(sysroot) : NULL;
     return s;
 }
 
@@ -60,8 +72,10 @@ void pyp_place_store_close(struct pyp_place_store *s)
     if (!s)
         return;
     pyp_hashmap_free(&s->places, free_stored);
+    pyp_hashmap_free(&s->debug_states, free);
     free(s->path);
     free(s->dirs);
+    free(s->sysroot);
     free(s);
 }
 
@@ -103,6 +117,9 @@ static struct stored *parse_line(char *line)
 static void load(struct pyp_place_store *s)
 {
     s->loaded = true;
+    struct stat st;
+    if (stat(s->path, &st) == 0 && st.st_size > MAX_STORE_BYTES)
+        unlink(s->path);
     FILE *f = fopen(s->path, "r");
     char *line = NULL;
     size_t cap = 0;
@@ -122,20 +139,61 @@ static void load(struct pyp_place_store *s)
         fclose(f);
 }
 
+/* Appends the identity of file PATH to B: its inode, size and change time, or "-". */
+static void add_file_identity(struct pyp_buf *b, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        buf_printf(b, "%ju.%jd.%jd.%ld;", (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+                   (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+    else
+        buf_adds(b, "-;");
+}
+
+/* What the debug directories hold for build-id HEX (as GDB looks there: DIR/NAME, then
+ * SYSROOT/DIR/NAME), as a hash. */
+static uint64_t debug_state(const struct pyp_place_store *s, const char *hex)
+{
+    struct pyp_buf state = PYP_BUF_INIT;
+    buf_printf(&state, "%s|%s|", s->dirs, s->sysroot ? s->sysroot : "");
+    for (const char *d = s->dirs; *d;) {
+        size_t n = strcspn(d, ":");
+        if (n > 0) {
+            char *path = pyp_xasprintf("%.*s/.build-id/%.2s/%s.debug", (int)n, d, hex, hex + 2);
+            add_file_identity(&state, path);
+            if (s->sysroot) {
+                char *rooted = pyp_xasprintf("%s%s", s->sysroot, path);
+                add_file_identity(&state, rooted);
+                free(rooted);
+            }
+            free(path);
+        }
+        d += n + (d[n] == ':');
+    }
+    uint64_t h = pyp_hash_text(buf_str(&state));
+    buf_free(&state);
+    return h;
+}
+
 /* The key of the place at LOOKUP in MOD, or NULL (no build-id). */
-static char *key_of(const struct pyp_place_store *s, Dwfl_Module *mod, uint64_t lookup,
+static char *key_of(struct pyp_place_store *s, Dwfl_Module *mod, uint64_t lookup,
                     uint64_t module_base)
 {
     const unsigned char *bits;
     GElf_Addr vaddr;
     int len = dwfl_module_build_id(mod, &bits, &vaddr);
-    if (len <= 0)
+    if (len < 2)
         return NULL;
     struct pyp_buf b = PYP_BUF_INIT;
     for (int i = 0; i < len; i++)
         buf_printf(&b, "%02x", bits[i]);
-    buf_printf(&b, ":%llx:%016llx", (unsigned long long)(lookup - module_base),
-               (unsigned long long)pyp_hash_text(s->dirs));
+    uint64_t *state = pyp_hashmap_get(&s->debug_states, (uint64_t)(uintptr_t)mod);
+    if (!state) {
+        state = pyp_xcalloc(1, sizeof *state);
+        *state = debug_state(s, buf_str(&b));
+        pyp_hashmap_put(&s->debug_states, (uint64_t)(uintptr_t)mod, state);
+    }
+    buf_printf(&b, ":%llx:%016llx", (unsigned long long)(lookup - module_base), (unsigned long long)*state);
     return buf_take(&b);
 }
 

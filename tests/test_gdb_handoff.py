@@ -84,34 +84,82 @@ def test_decoder_switch(target, core_dir):
     assert 'off 0\n' in r.stdout and 'on 1\n' in r.stdout, r.stdout[-2000:] + r.stderr[-2000:]
 
 
+PLACES_COUNT = 'shell wc -l < ~/.cache/pyprinter/places'
+
+
+def gdb_with_home(target, core, home, commands):
+    """GDB's stdout for COMMANDS on CORE, with HOME as its home directory."""
+    argv = scenario.gdb_argv(target, [], core=core, scripts=[scenario.our_script(target)], dwarf=True)
+    for c in commands:
+        argv += ['-ex', c]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=300,
+                       env=dict(os.environ, HOME=str(home), LC_ALL='C.UTF-8'))
+    return r.stdout, r.stdout[-3000:] + r.stderr[-2000:]
+
+
+def tracebacks(out):
+    return ['Traceback (most recent call first):\n' + b
+            for b in out.split('Traceback (most recent call first):\n')[1:]]
+
+
+def counts_of(out):
+    return [int(l) for l in out.splitlines() if l.strip().isdigit()]
+
+
 @pytest.mark.parametrize('target', target_params(lambda t: t.name in ('pyenv-3.12', 'sid-3.14')))
-def test_places_kept_between_handoffs(target, core_dir):
+def test_places_kept_between_handoffs(target, core_dir, tmp_path):
     """pyprinter keeps the names of code addresses (DWARF: inlined calls count as GDB
-    frames) in the session's private directory between hand-offs (native_place_store.c):
-    the second py-bt takes them from there and prints the same; a damaged line in that
-    file is ignored; names found with another debug-file-directory are not reused (the
-    store grows). Every py-bt prints the truth."""
+    frames) in ~/.cache/pyprinter/places between hand-offs and between GDB sessions
+    (native_place_store.c): the second py-bt takes them from there and prints the same;
+    a damaged line in that file is ignored; names found with another
+    debug-file-directory are not reused (the store grows); a new GDB session finds them
+    all there (the store does not grow). Every py-bt prints the truth."""
     usable(target)
     core, truth = core_of(target, 'sc_calls', core_dir)
     want = expected_bt(main_thread(truth)['frames'])
-    count = 'eval "shell wc -l < ~/.cache/pyprinter/gdb.%d/places", $pyp_session'
-    cmds = ['py-bt', count,
-            'eval "shell printf \'garbage\\\\tline\\\\n%s\\\\tx\\\\t9\\\\n\' >> ~/.cache/pyprinter/gdb.%%d/places", $pyp_session' % ('0' * 40),
-            'py-bt', count, 'printf "handed off %d\\n", $pyp_ho_count',
-            'set debug-file-directory ' + matrix.NO_DEBUG_DIR, 'py-bt', count]
-    argv = scenario.gdb_argv(target, [], core=core, scripts=[scenario.our_script(target)], dwarf=True)
-    for c in cmds:
-        argv += ['-ex', c]
-    r = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-    out = r.stdout
+    home = tmp_path / 'home'
+    home.mkdir()
+    out, raw = gdb_with_home(target, core, home, [
+        'py-bt', PLACES_COUNT,
+        "shell printf 'garbage\\tline\\n%s\\tx\\t9\\n' >> ~/.cache/pyprinter/places" % ('0' * 40),
+        'py-bt', PLACES_COUNT, 'printf "handed off %d\\n", $pyp_ho_count',
+        'set debug-file-directory ' + matrix.NO_DEBUG_DIR, 'py-bt', PLACES_COUNT])
+    again, raw2 = gdb_with_home(target, core, home, ['py-bt', PLACES_COUNT, 'printf "handed off %d\\n", $pyp_ho_count'])
     problems = []
-    bts = out.split('Traceback (most recent call first):\n')[1:]
-    if len(bts) != 3 or any(python_lines('Traceback (most recent call first):\n' + b) != want for b in bts):
+    bts = tracebacks(out) + tracebacks(again)
+    if len(bts) != 4 or any(python_lines(b) != want for b in bts):
         problems.append('%d tracebacks, not each the truth' % len(bts))
-    if 'handed off 2\n' not in out:
-        problems.append('the first two were not handed off')
-    counts = [int(l) for l in out.splitlines() if l.strip().isdigit()]
-    if len(counts) != 3 or counts[0] == 0 or counts[1] != counts[0] + 2 or counts[2] <= counts[1]:
+    if 'handed off 2\n' not in out or 'handed off 1\n' not in again:
+        problems.append('not every py-bt was handed off')
+    counts = counts_of(out) + counts_of(again)
+    if (len(counts) != 4 or counts[0] == 0 or counts[1] != counts[0] + 2 or counts[2] <= counts[1]
+            or counts[3] != counts[2]):
         problems.append('places kept: %s (after py-bt, after it again with two damaged lines, '
-                        'after another debug-file-directory)' % counts)
-    assert not problems, '\n'.join(problems) + '\n' + out[-3000:] + r.stderr[-2000:]
+                        'after another debug-file-directory, in a new session)' % counts)
+    assert not problems, '\n'.join(problems) + '\n' + raw + raw2
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name == 'pyenv-3.12'))
+def test_places_follow_debug_files(target, core_dir, tmp_path):
+    """A debug file that appears under a debug-file-directory (a -dbg package installed
+    between two GDB sessions) changes the keys of its module's places: the new session
+    names them again, as the new GDB reads the new DWARF, and still prints the truth."""
+    usable(target)
+    system_ids = pathlib.Path('/usr/lib/debug/.build-id')
+    if not system_ids.is_dir():
+        pytest.skip('no /usr/lib/debug/.build-id here (libc6-dbg is not installed)')
+    core, truth = core_of(target, 'sc_calls', core_dir)
+    want = expected_bt(main_thread(truth)['frames'])
+    home = tmp_path / 'home'
+    home.mkdir()
+    debug = tmp_path / 'debug'
+    debug.mkdir()
+    cmds = ['set debug-file-directory %s' % debug, 'py-bt', PLACES_COUNT]
+    before, raw = gdb_with_home(target, core, home, cmds)
+    same, raw2 = gdb_with_home(target, core, home, cmds)
+    (debug / '.build-id').symlink_to(system_ids)
+    after, raw3 = gdb_with_home(target, core, home, cmds)
+    counts = counts_of(before) + counts_of(same) + counts_of(after)
+    bts = tracebacks(before) + tracebacks(same) + tracebacks(after)
+    assert len(bts) == 3 and all(python_lines(b) == want for b in bts), raw + raw2 + raw3
+    assert len(counts) == 3 and counts[0] > 0 and counts[1] == counts[0] and counts[2] > counts[1], counts
