@@ -127,8 +127,6 @@ static void parse_directive(const char *line, struct pyp_gdb_request *r)
         r->sysroot = gdb_string(line + 9);
     else if (strncmp(line, "@debug-file-directory ", 22) == 0)
         r->debug_dirs = gdb_string(line + 22);
-    else if (sscanf(line, "@session %ld", &n) == 1 && n > 0 && n < 0x7fffffff)
-        r->session = (int)n;
     else if (sscanf(line, "@tstate %llu", &a) == 1)
         r->tstate = a;
     else if (strncmp(line, "@regs ", 6) == 0)

@@ -49,7 +49,6 @@ struct pyp_gdb_request {
     char *exec_file;            /* "Local exec file:" */
     char *sysroot;              /* NULL for "" or "target:" (the target's own files) */
     char *debug_dirs;           /* GDB's debug-file-directory; NULL when not sent */
-    int session;                /* the script's session (~/.cache/pyprinter/gdb.N), 0 none */
     uint64_t tstate;
     bool have_regs;
     struct user_regs_struct regs;
