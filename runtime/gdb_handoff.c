@@ -34,6 +34,7 @@ struct handoff {
     struct pyp_thread native;     /* the selected thread's native frames */
     struct pyp_gdb_levels levels;
     bool full;                    /* py-bt-full */
+    bool no_python;               /* the thread runs no Python */
     int from;                     /* the first level shown (the selected Python frame's) */
     bool *other_done;
     struct pyp_buf text;
@@ -71,19 +72,28 @@ static bool open_target(struct handoff *h)
     return true;
 }
 
-/* The thread state GDB's script found must be one of pyprinter's, for the same thread
- * (the script matches tstate->thread_id with the thread's fs_base). */
-static bool same_thread_state(struct handoff *h)
+/* The thread state of GDB's thread: the first, in list order, whose thread_id is the
+ * thread's fs_base, as the script's pyp-find-tstate-walk finds it; it must be the one
+ * the script names, if it names one. No_python when the lists read whole and none is
+ * the thread's. */
+static bool find_thread_state(struct handoff *h)
 {
     struct pyp_pythread *pts;
     char err[512];
     size_t n = pyp_python_threads(&h->py, &pts, err, sizeof err);
-    bool found = false;
+    uint64_t found = 0;
     for (size_t i = 0; i < n && !found; i++)
-        found = pts[i].tstate == h->req.tstate && pts[i].pthread_id == h->req.regs.fs_base;
+        if (pts[i].pthread_id == h->req.regs.fs_base)
+            found = pts[i].tstate;
     free(pts);
-    return found || refuse(h, "the thread state 0x%llx that GDB sees is not one pyprinter reads",
-                           (unsigned long long)h->req.tstate);
+    if (err[0])
+        return refuse(h, "%s", err);
+    if (h->req.tstate && found != h->req.tstate)
+        return refuse(h, "the thread state 0x%llx that GDB sees is not the one pyprinter reads",
+                      (unsigned long long)h->req.tstate);
+    h->req.tstate = found;
+    h->no_python = found == 0;
+    return true;
 }
 
 /* Plain printable ASCII, no tab: what the converter and the script print the same way. */
@@ -325,11 +335,19 @@ static bool run(struct handoff *h, FILE *in)
     if (strcmp(h->req.command, "bt") != 0 && strcmp(h->req.command, "bt-full") != 0)
         return refuse(h, "no hand-off for '%s'", h->req.command);
     h->full = strcmp(h->req.command, "bt-full") == 0;
-    if (!open_target(h) || !same_thread_state(h) || !frames_readable(h) || !unwind(h))
+    if (!open_target(h) || !find_thread_state(h))
+        return false;
+    if (h->no_python) {
+        buf_adds(&h->text, "Unable to locate python frame\n");
+        return true;
+    }
+    if (!frames_readable(h) || !unwind(h))
         return false;
     pyp_gdb_levels(&h->py, &h->stack, &h->native, &h->req, &h->levels);
     if (h->levels.past_end)
         return refuse(h, "an eval-loop activation lies past the end of the native stack");
+    if (h->levels.gdb_deeper)
+        return refuse(h, "GDB's backtrace has more frames than pyprinter's unwinding");
     choose_from(h);
     return emit_stack(h);
 }

@@ -8,35 +8,52 @@
 #include "buf.h"
 #include "merge.h"
 
-/* The other frames GDB found (pyp-find-other-frames: the innermost frame of each
- * function), not yet placed. */
-static void take_others(const struct pyp_gdb_other *given, size_t count, size_t frames,
-                        struct pyp_gdb_levels *out)
+/* Whether NAME is one of the '|'-separated NAMES. */
+static bool one_of(const char *name, const char *names)
 {
-    out->others = pyp_xcalloc(frames + count + 1, sizeof *out->others);
-    for (size_t j = 0; j < count; j++)
-        out->others[out->other_count++] = (struct pyp_other_frame){
-            -1, (enum pyp_other_kind)given[j].kind, given[j].sp, given[j].pc };
+    size_t len = strlen(name);
+    for (const char *p = names; p && *p;) {
+        size_t n = strcspn(p, "|");
+        if (n == len && strncmp(p, name, n) == 0)
+            return true;
+        p += n + (p[n] == '|');
+    }
+    return false;
 }
 
-/* pyp-level-probe's part for the other frames at LEVEL: the first frame with the saved
- * sp and pc gets the level; a frame returning to the same pc elsewhere on the stack is
- * another call of that function and gets an entry of its own. */
-static void probe_others(struct pyp_gdb_levels *out, int level, uint64_t sp, uint64_t pc)
+/* The kind of C frame python-gdb.py names FUNCTION as, or 0; the same tests as the
+ * script's pyp-of-backtrace (60-other-frames). */
+static int other_kind(const char *function, const struct pyp_gdb_request *req)
 {
-    size_t seen = out->other_count;
-    for (size_t j = 0; j < seen; j++) {
-        struct pyp_other_frame *o = &out->others[j];
-        if (o->pc != pc)
+    if (strcmp(function, "take_gil") == 0)
+        return PYP_OTHER_GIL;
+    if (one_of(function, req->other_gc))
+        return PYP_OTHER_GC;
+    if (strncmp(function, "cfunction_vectorcall_", 21) == 0 || strcmp(function, req->other_cc) == 0)
+        return PYP_OTHER_CFUNCTION;
+    if (strcmp(function, "wrapper_call") == 0)
+        return PYP_OTHER_WRAPPER;
+    return 0;
+}
+
+/* The other frames in GDB's backtrace, at their levels (the script's pyp-of-at); false
+ * when GDB has a level pyprinter's unwinding lacks. */
+static bool take_others(const struct pyp_gdb_request *req, const struct pyp_thread *th,
+                        struct pyp_gdb_levels *out)
+{
+    out->others = pyp_xcalloc(req->bt_count + 1, sizeof *out->others);
+    for (size_t j = 0; j < req->bt_count; j++) {
+        int kind = other_kind(req->bt[j].function, req);
+        int level = req->bt[j].level;
+        if (!kind)
             continue;
-        if (o->level < 0) {
-            if (o->sp == sp)
-                o->level = level;
-        } else if (o->level != level && o->sp != sp) {
-            out->others[out->other_count++] = (struct pyp_other_frame){ level, o->kind, sp, pc };
-            break;
-        }
+        if ((size_t)level >= th->native_count)
+            return false;
+        const struct pyp_native_frame *f = &th->native[level];
+        out->others[out->other_count++] = (struct pyp_other_frame){ level, (enum pyp_other_kind)kind,
+                                                                    f->sp, f->pc };
     }
+    return true;
 }
 
 /* pyp-level-probe's part for the anchors: an anchor lies in the C frame of the last
@@ -72,7 +89,7 @@ void pyp_gdb_levels(const struct pyp_python *py, const struct pyp_stack *s,
     out->run_count = s->run_count;
     out->run_level = pyp_xcalloc(s->run_count + 1, sizeof *out->run_level);
     out->selected = -1;
-    take_others(req->others, req->other_count, th->native_count, out);
+    out->gdb_deeper = !take_others(req, th, out);
     bool anchored = FACT(&py->table, FEATURE_C_ANCHOR) != 0;
     int *evals = pyp_xcalloc(th->native_count + 1, sizeof *evals);
     size_t eval_count = 0, next = 0;
@@ -83,7 +100,6 @@ void pyp_gdb_levels(const struct pyp_python *py, const struct pyp_stack *s,
         probe_anchors(s, out, level, f->sp, &next);
         if (f->sp == sel_sp && f->pc == sel_pc && out->selected < 0)
             out->selected = level;
-        probe_others(out, level, f->sp, f->pc);
         if (!anchored && is_eval_frame_with_dwarf(f)) {
             if (eval_count > 0 && eval_sp == f->sp)
                 eval_count--;

@@ -23,7 +23,7 @@ enum pyp_other_kind { PYP_OTHER_GIL = 1, PYP_OTHER_GC = 2, PYP_OTHER_CFUNCTION =
                       PYP_OTHER_WRAPPER = 4 };
 
 struct pyp_other_frame {
-    int level;                /* -1 when not placed */
+    int level;
     enum pyp_other_kind kind;
     uint64_t sp, pc;
 };
@@ -35,10 +35,11 @@ struct pyp_gdb_levels {
     size_t other_count;
     int selected;             /* the level of the selected frame (0 when not found) */
     bool past_end;            /* a run's anchor lies past the last frame (placed there) */
+    bool gdb_deeper;          /* GDB's backtrace names a level past pyprinter's last frame */
 };
 
 /* Levels of stack S over the native frames of TH (innermost first), with the selected
- * frame and the other frames GDB found as REQ gives them. */
+ * frame and the other frames named in GDB's backtrace in REQ. */
 void pyp_gdb_levels(const struct pyp_python *py, const struct pyp_stack *s,
                     const struct pyp_thread *th, const struct pyp_gdb_request *req,
                     struct pyp_gdb_levels *out);

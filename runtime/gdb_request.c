@@ -128,16 +128,17 @@ static void parse_directive(const char *line, struct pyp_gdb_request *r)
     else if (strncmp(line, "@debug-file-directory ", 22) == 0)
         r->debug_dirs = gdb_string(line + 22);
     else if (sscanf(line, "@tstate %llu", &a) == 1)
-        r->tstate = a;
+        r->tstate = a, r->have_tstate = true;
     else if (strncmp(line, "@regs ", 6) == 0)
         r->have_regs = parse_regs(line + 6, r);
     else if (sscanf(line, "@selected %llx %llx", &a, &b) == 2)
         r->have_selected = true, r->sel_sp = a, r->sel_pc = b;
     else if (strncmp(line, "@header ", 8) == 0 && line[8] && !r->header)
         r->header = pyp_xstrdup(line + 8);
-    else if (sscanf(line, "@other %llx %llx %ld", &a, &b, &n) == 3 &&
-             r->other_count < sizeof r->others / sizeof r->others[0])
-        r->others[r->other_count++] = (struct pyp_gdb_other){ a, b, (int)n };
+    else if (strncmp(line, "@other-gc ", 10) == 0 && !r->other_gc)
+        r->other_gc = gdb_string(line + 10);
+    else if (strncmp(line, "@other-cc ", 10) == 0 && !r->other_cc)
+        r->other_cc = gdb_string(line + 10);
     else if (sscanf(line, "@object %llx %llx %llx", &a, &b, &c) == 3)
         r->have_object = true, r->object = a, r->object_words[0] = b, r->object_words[1] = c;
     else if (sscanf(line, "@limit %ld", &n) == 1)
@@ -146,12 +147,40 @@ static void parse_directive(const char *line, struct pyp_gdb_request *r)
         r->ended = true;
 }
 
-/* Which file the next line names: "Local core dump file:", "Local exec file:". */
-enum next_file { NEXT_NONE, NEXT_CORE, NEXT_EXEC };
+/* A line of GDB's backtrace, "#3  0x00007f... in cfunction_vectorcall_O (...) at f.c:9"
+ * or "#0  take_gil (...) at ...", read as the script's awk reads it: its level, and the
+ * word after "in" or else the second word as the function. */
+static void parse_bt_line(const char *line, struct pyp_gdb_request *r)
+{
+    char *copy = pyp_xstrdup(line), *save = NULL;
+    char *words[4] = { NULL, NULL, NULL, NULL };
+    char *w = strtok_r(copy, " \t", &save);
+    for (int i = 0; i < 4 && w; i++, w = strtok_r(NULL, " \t", &save))
+        words[i] = w;
+    char *end = NULL;
+    long level = words[0] && words[0][0] == '#' && words[0][1] ? strtol(words[0] + 1, &end, 10) : -1;
+    if (level >= 0 && *end == '\0' && words[1]) {
+        const char *f = words[2] && strcmp(words[2], "in") == 0 ? words[3] : words[1];
+        r->bt = pyp_xrealloc(r->bt, (r->bt_count + 1) * sizeof *r->bt);
+        r->bt[r->bt_count++] = (struct pyp_gdb_frame){ (int)level, pyp_xstrdup(f ? f : "") };
+    }
+    free(copy);
+}
+
+/* Which file the next line names: "Local core dump file:", "Local exec file:"; or the
+ * lines of GDB's backtrace. */
+enum next_file { NEXT_NONE, NEXT_CORE, NEXT_EXEC, NEXT_BT };
 
 static void parse_line(const char *line, enum next_file *next, struct pyp_gdb_request *r)
 {
-    if (*next != NEXT_NONE) {
+    if (*next == NEXT_BT) {
+        if (strcmp(line, "@end-bt") == 0)
+            *next = NEXT_NONE, r->have_bt = true;
+        else
+            parse_bt_line(line, r);
+    } else if (strcmp(line, "@bt") == 0) {
+        *next = NEXT_BT;
+    } else if (*next != NEXT_NONE) {
         char **slot = *next == NEXT_CORE ? &r->core_path : &r->exec_file;
         *next = NEXT_NONE;
         if (!*slot)
@@ -187,9 +216,10 @@ static const char *missing_part(const struct pyp_gdb_request *r)
     if (strcmp(r->command, "repr") == 0)
         return !r->have_object ? "the object" : !r->limit ? "the output limit" : NULL;
     return !r->lwp            ? "the selected thread"
-           : !r->tstate       ? "the thread state"
+           : !r->have_tstate  ? "the thread state"
            : !r->have_regs    ? "the registers"
            : !r->have_selected ? "the selected frame"
+           : !r->have_bt || !r->other_gc || !r->other_cc ? "the backtrace"
                                : NULL;
 }
 
@@ -235,5 +265,10 @@ void pyp_gdb_request_free(struct pyp_gdb_request *r)
     free(r->sysroot);
     free(r->debug_dirs);
     free(r->header);
+    free(r->other_gc);
+    free(r->other_cc);
+    for (size_t i = 0; i < r->bt_count; i++)
+        free(r->bt[i].function);
+    free(r->bt);
     memset(r, 0, sizeof *r);
 }

@@ -7,11 +7,16 @@
  *   <thread>                         "[Current thread is 1 (Thread 0x... (LWP 8856))]"
  *   @sysroot "target:"               GDB's settings, as `output` prints a string
  *   @debug-file-directory "/usr/lib/debug"   (where GDB looks for detached DWARF)
- *   @tstate 140737353934848          the PyThreadState the script found for the thread
+ *   @tstate 140737353934848          the PyThreadState the script found for the thread,
+ *                                    or 0: pyprinter finds it (py-bt, py-bt-full)
  *   @regs RAX RDX RCX RBX RSI RDI RBP RSP R8 ... R15 RIP FS_BASE   (hex, frame 0)
  *   @selected SP PC                  the selected frame (hex)
- *   @other SP PC KIND                each C frame python-gdb.py names, as the script's
- *                                    pyp-find-other-frames found it (hex, hex, 1-4)
+ *   @other-gc "collect|gc_collect_main"   the names of the C frames python-gdb.py
+ *   @other-cc "cfunction_call"            shows as collecting garbage, and the
+ *                                         generic C call (60-other-frames)
+ *   @bt                              then GDB's backtrace, as the script reads it
+ *   <bt -frame-arguments none -frame-info short-location -no-filters>
+ *   @end-bt
  *   @header Traceback (most recent call first):   the command's first line, if any
  *   @object ADDR WORD0 WORD1         repr: the object, and its first two words as GDB
  *                                    read them (hex)
@@ -49,13 +54,16 @@ struct pyp_gdb_request {
     char *exec_file;            /* "Local exec file:" */
     char *sysroot;              /* NULL for "" or "target:" (the target's own files) */
     char *debug_dirs;           /* GDB's debug-file-directory; NULL when not sent */
-    uint64_t tstate;
+    uint64_t tstate;            /* 0: pyprinter finds the thread's */
+    bool have_tstate;
     bool have_regs;
     struct user_regs_struct regs;
     bool have_selected;
     uint64_t sel_sp, sel_pc;
-    struct pyp_gdb_other { uint64_t sp, pc; int kind; } others[64];
-    size_t other_count;
+    char *other_gc, *other_cc;
+    struct pyp_gdb_frame { int level; char *function; } *bt;   /* GDB's backtrace */
+    size_t bt_count;
+    bool have_bt;               /* "@end-bt" was read */
     char *header;               /* NULL when the command prints none */
     bool have_object;
     uint64_t object, object_words[2];
