@@ -34,7 +34,7 @@ struct handoff {
     struct pyp_thread native;     /* the selected thread's native frames */
     struct pyp_gdb_levels levels;
     bool full;                    /* py-bt-full */
-    bool no_python;               /* the thread runs no Python */
+    uint64_t tstate;              /* the thread's PyThreadState, 0 when it runs no Python */
     int from;                     /* the first level shown (the selected Python frame's) */
     bool *other_done;
     struct pyp_buf text;
@@ -73,27 +73,18 @@ static bool open_target(struct handoff *h)
 }
 
 /* The thread state of GDB's thread: the first, in list order, whose thread_id is the
- * thread's fs_base, as the script's pyp-find-tstate-walk finds it; it must be the one
- * the script names, if it names one. No_python when the lists read whole and none is
- * the thread's. */
+ * thread's fs_base, as the script's pyp-find-tstate-walk finds it (0: none, when the
+ * lists read whole). */
 static bool find_thread_state(struct handoff *h)
 {
     struct pyp_pythread *pts;
     char err[512];
     size_t n = pyp_python_threads(&h->py, &pts, err, sizeof err);
-    uint64_t found = 0;
-    for (size_t i = 0; i < n && !found; i++)
+    for (size_t i = 0; i < n && !h->tstate; i++)
         if (pts[i].pthread_id == h->req.regs.fs_base)
-            found = pts[i].tstate;
+            h->tstate = pts[i].tstate;
     free(pts);
-    if (err[0])
-        return refuse(h, "%s", err);
-    if (h->req.tstate && found != h->req.tstate)
-        return refuse(h, "the thread state 0x%llx that GDB sees is not the one pyprinter reads",
-                      (unsigned long long)h->req.tstate);
-    h->req.tstate = found;
-    h->no_python = found == 0;
-    return true;
+    return !err[0] || refuse(h, "%s", err);
 }
 
 /* Plain printable ASCII, no tab: what the converter and the script print the same way. */
@@ -107,7 +98,7 @@ static bool plain(const char *s)
 
 static bool frames_readable(struct handoff *h)
 {
-    pyp_stack_walk(&h->py, h->req.tstate, PYP_MAX_FRAMES, &h->stack);
+    pyp_stack_walk(&h->py, h->tstate, PYP_MAX_FRAMES, &h->stack);
     if (h->stack.problem != PYP_CHAIN_OK)
         return refuse(h, "the frame chain is not sound (problem %d)", (int)h->stack.problem);
     for (size_t i = 0; i < h->stack.count; i++) {
@@ -337,7 +328,7 @@ static bool run(struct handoff *h, FILE *in)
     h->full = strcmp(h->req.command, "bt-full") == 0;
     if (!open_target(h) || !find_thread_state(h))
         return false;
-    if (h->no_python) {
+    if (!h->tstate) {
         buf_adds(&h->text, "Unable to locate python frame\n");
         return true;
     }

@@ -127,8 +127,6 @@ static void parse_directive(const char *line, struct pyp_gdb_request *r)
         r->sysroot = gdb_string(line + 9);
     else if (strncmp(line, "@debug-file-directory ", 22) == 0)
         r->debug_dirs = gdb_string(line + 22);
-    else if (sscanf(line, "@tstate %llu", &a) == 1)
-        r->tstate = a, r->have_tstate = true;
     else if (strncmp(line, "@regs ", 6) == 0)
         r->have_regs = parse_regs(line + 6, r);
     else if (sscanf(line, "@selected %llx %llx", &a, &b) == 2)
@@ -216,7 +214,6 @@ static const char *missing_part(const struct pyp_gdb_request *r)
     if (strcmp(r->command, "repr") == 0)
         return !r->have_object ? "the object" : !r->limit ? "the output limit" : NULL;
     return !r->lwp            ? "the selected thread"
-           : !r->have_tstate  ? "the thread state"
            : !r->have_regs    ? "the registers"
            : !r->have_selected ? "the selected frame"
            : !r->have_bt || !r->other_gc || !r->other_cc ? "the backtrace"

@@ -7,8 +7,6 @@
  *   <thread>                         "[Current thread is 1 (Thread 0x... (LWP 8856))]"
  *   @sysroot "target:"               GDB's settings, as `output` prints a string
  *   @debug-file-directory "/usr/lib/debug"   (where GDB looks for detached DWARF)
- *   @tstate 140737353934848          the PyThreadState the script found for the thread,
- *                                    or 0: pyprinter finds it (py-bt, py-bt-full)
  *   @regs RAX RDX RCX RBX RSI RDI RBP RSP R8 ... R15 RIP FS_BASE   (hex, frame 0)
  *   @selected SP PC                  the selected frame (hex)
  *   @other-gc "collect|gc_collect_main"   the names of the C frames python-gdb.py
@@ -54,8 +52,6 @@ struct pyp_gdb_request {
     char *exec_file;            /* "Local exec file:" */
     char *sysroot;              /* NULL for "" or "target:" (the target's own files) */
     char *debug_dirs;           /* GDB's debug-file-directory; NULL when not sent */
-    uint64_t tstate;            /* 0: pyprinter finds the thread's */
-    bool have_tstate;
     bool have_regs;
     struct user_regs_struct regs;
     bool have_selected;
