@@ -219,8 +219,8 @@ static void emit_other(struct handoff *h, size_t j)
 }
 
 /* pyp-emit-others-below: the other frames from level `from` up to BOUND (-1: all),
- * lowest level first. */
-static void emit_others_below(struct handoff *h, int bound)
+ * lowest level first, after the run of frames pending in RUN. */
+static void emit_others_below(struct handoff *h, int bound, struct pyp_repeat *run)
 {
     for (;;) {
         long best = -1;
@@ -232,6 +232,7 @@ static void emit_others_below(struct handoff *h, int bound)
         }
         if (best < 0)
             return;
+        pyp_repeat_flush(run, &h->text);
         h->other_done[best] = true;
         emit_other(h, (size_t)best);
     }
@@ -259,15 +260,6 @@ static bool emit_frame(struct handoff *h, const struct pyp_frame_ref *f, int lev
     return true;
 }
 
-/* Whether an other frame is still to be shown below LEVEL. */
-static bool others_pending_below(const struct handoff *h, int level)
-{
-    for (size_t j = 0; j < h->levels.other_count; j++)
-        if (!h->other_done[j] && h->levels.others[j].level >= h->from && h->levels.others[j].level < level)
-            return true;
-    return false;
-}
-
 /* pyp-emit-stack, for the whole stack from level `from`; runs of identical frames sent
  * once (gdb_repeat.h). */
 static bool emit_stack(struct handoff *h)
@@ -285,20 +277,18 @@ static bool emit_stack(struct handoff *h)
         int level = h->levels.run_level[f->run];
         if (level >= 0 && level < h->from)
             continue;
-        if (level >= 0 && others_pending_below(h, level)) {
-            pyp_repeat_flush(&run, &h->text);
-            emit_others_below(h, level);
-        }
+        if (level >= 0)
+            emit_others_below(h, level, &run);
         buf_clear(&frame);
         ok = emit_frame(h, f, level, &frame);
         if (ok)
             pyp_repeat_add(&run, &frame, &h->text);
     }
+    if (ok)
+        emit_others_below(h, -1, &run);
     pyp_repeat_flush(&run, &h->text);
     pyp_repeat_free(&run);
     buf_free(&frame);
-    if (ok)
-        emit_others_below(h, -1);
     return ok;
 }
 
