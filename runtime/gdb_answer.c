@@ -31,8 +31,7 @@ static int open_dir(int parent, const char *name, bool strict)
     return fd;
 }
 
-/* ~/.cache/pyprinter, opened; -1 when it cannot be used. */
-static int answer_dir(void)
+int pyp_cache_dir_open(void)
 {
     const char *home = getenv("HOME");
     if (!home || home[0] != '/')
@@ -78,7 +77,7 @@ static void remove_stale(int dir)
 
 FILE *pyp_gdb_answer_open(int *slot)
 {
-    int dir = answer_dir();
+    int dir = pyp_cache_dir_open();
     if (dir < 0)
         return NULL;
     remove_stale(dir);

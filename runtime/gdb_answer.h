@@ -15,6 +15,10 @@
 
 enum { PYP_ANSWER_SLOTS = 120 };
 
+/* ~/.cache/pyprinter, made if missing and opened: the user's own, not a symbolic link,
+ * mode 0700; -1 when it cannot be used. */
+int pyp_cache_dir_open(void);
+
 /* A new answer file open for writing, its slot in *SLOT; NULL when none can be made
  * (no home directory, a directory that is not the user's, every slot taken). */
 FILE *pyp_gdb_answer_open(int *slot);

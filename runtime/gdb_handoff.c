@@ -6,12 +6,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "code.h"
 #include "frames.h"
+#include "gdb_answer.h"
 #include "gdb_levels.h"
 #include "gdb_repeat.h"
 #include "gdb_request.h"
@@ -114,23 +113,6 @@ static bool frames_readable(struct handoff *h)
     return true;
 }
 
-/* The place store shared by GDB sessions, ~/.cache/pyprinter/places (caller frees), when
- * ~/.cache/pyprinter is a directory of this user's that nobody else may enter (the
- * script makes it so); else NULL. */
-static char *places_file(void)
-{
-    const char *home = getenv("HOME");
-    if (!home || home[0] != '/')
-        return NULL;
-    char *dir = pyp_xasprintf("%s/.cache/pyprinter", home);
-    struct stat st;
-    bool private = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid() &&
-                   (st.st_mode & 077) == 0;
-    char *path = private ? pyp_xasprintf("%s/places", dir) : NULL;
-    free(dir);
-    return path;
-}
-
 static bool unwind(struct handoff *h)
 {
     struct pyp_os_thread *os = pyp_target_thread(&h->target, h->req.lwp);
@@ -142,10 +124,10 @@ static bool unwind(struct handoff *h)
     struct pyp_native *n = pyp_native_open(&h->target, err, sizeof err);
     if (!n)
         return refuse(h, "no native unwinder: %s", err);
-    char *places = places_file();
-    if (places)
-        pyp_native_keep_places(n, places, h->req.debug_dirs, h->req.sysroot);
-    free(places);
+    /* The place store shared by GDB sessions: ~/.cache/pyprinter/places. */
+    int cache = pyp_cache_dir_open();
+    if (cache >= 0)
+        pyp_native_keep_places(n, cache, h->req.debug_dirs, h->req.sysroot);
     bool ok = pyp_native_unwind(n, h->req.lwp, MAX_NATIVE_FRAMES, PYP_NATIVE_DWARF, &h->native);
     pyp_native_close(n);
     if (!ok || h->native.native_count == 0)

@@ -36,11 +36,10 @@ struct pyp_native *pyp_native_open(struct pyp_target *t, char *err, size_t err_s
     return n;
 }
 
-void pyp_native_keep_places(struct pyp_native *n, const char *path, const char *dirs,
-                            const char *sysroot)
+void pyp_native_keep_places(struct pyp_native *n, int dir, const char *dirs, const char *sysroot)
 {
     pyp_place_store_close(n->namers[PYP_NATIVE_DWARF].store);
-    n->namers[PYP_NATIVE_DWARF].store = pyp_place_store_open(path, dirs, sysroot);
+    n->namers[PYP_NATIVE_DWARF].store = pyp_place_store_open(dir, dirs, sysroot);
 }
 
 void pyp_native_close(struct pyp_native *n)

@@ -16,10 +16,10 @@ struct pyp_native;
 /* An unwinder over target T (NULL when libdwfl cannot be set up; ERR says why). */
 struct pyp_native *pyp_native_open(struct pyp_target *t, char *err, size_t err_size);
 void pyp_native_close(struct pyp_native *n);
-/* Keeps the DWARF names of code addresses in file PATH between runs (for DWARF looked for
- * in DIRS under SYSROOT, NULL for none), and takes them from there (native_place_store.c). */
-void pyp_native_keep_places(struct pyp_native *n, const char *path, const char *dirs,
-                            const char *sysroot);
+/* Keeps the DWARF names of code addresses between runs in directory DIR (closed with N),
+ * for DWARF looked for in DIRS under SYSROOT (NULL for none), and takes them from there
+ * (native_place_store.c). */
+void pyp_native_keep_places(struct pyp_native *n, int dir, const char *dirs, const char *sysroot);
 
 /* How much to say about each frame. */
 enum pyp_native_detail {

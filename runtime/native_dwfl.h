@@ -75,10 +75,11 @@ void pyp_namer_prepare(struct pyp_namer *n, Dwfl *dwfl, const uint64_t *lookups,
 const struct pyp_place *pyp_namer_place(struct pyp_namer *n, Dwfl *dwfl, uint64_t lookup);
 void pyp_namer_free(struct pyp_namer *n);
 
-/* native_place_store.c. Places kept in file PATH between runs, for DWARF looked for in
- * DIRS under SYSROOT (NULL: none), part of the key; NULL never. */
+/* native_place_store.c. Places kept between runs in the file "places" of directory DIR
+ * (the store closes it), for DWARF looked for in DIRS under SYSROOT (NULL: none), part
+ * of the key; NULL never. */
 struct pyp_place_store;
-struct pyp_place_store *pyp_place_store_open(const char *path, const char *dirs, const char *sysroot);
+struct pyp_place_store *pyp_place_store_open(int dir, const char *dirs, const char *sysroot);
 void pyp_place_store_close(struct pyp_place_store *s);
 /* The stored place of LOOKUP in MOD (whose file address 0 is at MODULE_BASE), or NULL. */
 const struct pyp_place *pyp_place_store_find(struct pyp_place_store *s, Dwfl_Module *mod,

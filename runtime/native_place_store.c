@@ -32,7 +32,7 @@
 enum { MAX_STORE_BYTES = 8 << 20 };
 
 struct pyp_place_store {
-    char *path;
+    int dir;                  /* the directory the file is in (owned) */
     char *dirs;               /* part of every key */
     char *sysroot;            /* NULL: the target's own files */
     struct pyp_hashmap places;  /* hash of key -> struct stored */
@@ -45,10 +45,12 @@ struct stored {
     struct pyp_place place;
 };
 
-struct pyp_place_store *pyp_place_store_open(const char *path, const char *dirs, const char *sysroot)
+static const char STORE_NAME[] = "places";
+
+struct pyp_place_store *pyp_place_store_open(int dir, const char *dirs, const char *sysroot)
 {
     struct pyp_place_store *s = pyp_xcalloc(1, sizeof *s);
-    s->path = pyp_xstrdup(path);
+    s->dir = dir;
     s->dirs = pyp_xstrdup(dirs ? dirs : "");
     s->sysroot = sysroot && *sysroot ? pyp_xstrdup(sysroot) : NULL;
     return s;
@@ -73,7 +75,7 @@ void pyp_place_store_close(struct pyp_place_store *s)
         return;
     pyp_hashmap_free(&s->places, free_stored);
     pyp_hashmap_free(&s->debug_states, free);
-    free(s->path);
+    close(s->dir);
     free(s->dirs);
     free(s->sysroot);
     free(s);
@@ -118,9 +120,12 @@ static void load(struct pyp_place_store *s)
 {
     s->loaded = true;
     struct stat st;
-    if (stat(s->path, &st) == 0 && st.st_size > MAX_STORE_BYTES)
-        unlink(s->path);
-    FILE *f = fopen(s->path, "r");
+    if (fstatat(s->dir, STORE_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_size > MAX_STORE_BYTES)
+        unlinkat(s->dir, STORE_NAME, 0);
+    int fd = openat(s->dir, STORE_NAME, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -232,7 +237,8 @@ void pyp_place_store_add(struct pyp_place_store *s, Dwfl_Module *mod, uint64_t l
                    f->line, f->inlined);
     }
     buf_addc(&b, '\n');
-    int fd = ok ? open(s->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600) : -1;
+    int fd = ok ? openat(s->dir, STORE_NAME, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)
+                : -1;
     if (fd >= 0) {
         ssize_t w = write(fd, b.data, b.len);
         (void)w;              /* a store that cannot be written is only slower */
