@@ -7,38 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "code.h"
-#include "frames.h"
 #include "gdb_answer.h"
-#include "gdb_levels.h"
+#include "gdb_handoff_thread.h"
 #include "gdb_repeat.h"
-#include "gdb_request.h"
-#include "native.h"
-#include "python.h"
 #include "repr.h"
-#include "report.h"
-#include "target.h"
 #include "threads.h"
 
 enum { MAX_NATIVE_FRAMES = 100000 };
-
-struct handoff {
-    struct pyp_gdb_request req;
-    struct pyp_target target;
-    bool target_open;
-    struct pyp_python py;
-    bool python_found;
-    struct pyp_stack stack;
-    struct pyp_thread native;     /* the selected thread's native frames */
-    struct pyp_gdb_levels levels;
-    bool full;                    /* py-bt-full */
-    uint64_t tstate;              /* the thread's PyThreadState, 0 when it runs no Python */
-    int from;                     /* the first level shown (the selected Python frame's) */
-    bool *other_done;
-    struct pyp_buf text;
-    char why[512];
-};
 
 static bool refuse(struct handoff *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -51,7 +27,7 @@ static bool refuse(struct handoff *h, const char *fmt, ...)
     return false;
 }
 
-static bool open_target(struct handoff *h)
+bool pyp_ho_open_target(struct handoff *h)
 {
     struct pyp_open_options o = { .sysroot = h->req.sysroot, .exe = h->req.exe, .nonblocking = true };
     char err[512];
@@ -121,15 +97,19 @@ static bool unwind(struct handoff *h)
     os->regs = h->req.regs;
     os->have_regs = true;
     char err[512];
-    struct pyp_native *n = pyp_native_open(&h->target, err, sizeof err);
-    if (!n)
-        return refuse(h, "no native unwinder: %s", err);
-    /* The place store shared by GDB sessions: ~/.cache/pyprinter/places. */
-    int cache = pyp_cache_dir_open();
-    if (cache >= 0)
-        pyp_native_keep_places(n, cache, h->req.debug_dirs, h->req.sysroot);
+    struct pyp_native *n = h->shared_native;
+    if (!n) {
+        n = pyp_native_open(&h->target, err, sizeof err);
+        if (!n)
+            return refuse(h, "no native unwinder: %s", err);
+        /* The place store shared by GDB sessions: ~/.cache/pyprinter/places. */
+        int cache = pyp_cache_dir_open();
+        if (cache >= 0)
+            pyp_native_keep_places(n, cache, h->req.debug_dirs, h->req.sysroot);
+    }
     bool ok = pyp_native_unwind(n, h->req.lwp, MAX_NATIVE_FRAMES, PYP_NATIVE_DWARF, &h->native);
-    pyp_native_close(n);
+    if (n != h->shared_native)
+        pyp_native_close(n);
     if (!ok || h->native.native_count == 0)
         return refuse(h, "the native stack of thread %d could not be unwound to its end", (int)h->req.lwp);
     return true;
@@ -173,7 +153,7 @@ static bool stack_ends_naturally(const struct handoff *h)
 
 /* Every level the text relies on, and (when the unwinding may have stopped early) that
  * GDB's stack ends where pyprinter's does. */
-static void emit_checks(struct handoff *h, struct pyp_buf *checks)
+void pyp_ho_emit_checks(struct handoff *h, struct pyp_buf *checks)
 {
     for (size_t r = 0; r < h->levels.run_count; r++)
         emit_check(h, checks, h->levels.run_level[r]);
@@ -235,6 +215,9 @@ static bool emit_frame(struct handoff *h, const struct pyp_frame_ref *f, int lev
         if (!pyp_repr_frame(&h->py, f->address, f->code, to))
             return refuse(h, "frame 0x%llx could not be read whole", (unsigned long long)f->address);
         buf_addc(to, '\n');
+    } else if (h->units) {
+        buf_printf(to, "@@pyp-use\t%zu\n", pyp_units_id(h->units, c->file, line, c->name));
+        return true;
     } else {
         buf_printf(to, "  File \"%s\", line %d, in %s\n", c->file, line, c->name);
     }
@@ -289,16 +272,10 @@ static bool emit_repr(struct handoff *h)
     return true;
 }
 
-static bool run(struct handoff *h, FILE *in)
+bool pyp_ho_answer_thread(struct handoff *h)
 {
-    if (!pyp_gdb_request_read(in, &h->req, h->why, sizeof h->why))
-        return false;
-    if (strcmp(h->req.command, "repr") == 0)
-        return open_target(h) && emit_repr(h);
-    if (strcmp(h->req.command, "bt") != 0 && strcmp(h->req.command, "bt-full") != 0)
-        return refuse(h, "no hand-off for '%s'", h->req.command);
     h->full = strcmp(h->req.command, "bt-full") == 0;
-    if (!open_target(h) || !find_thread_state(h))
+    if (!find_thread_state(h))
         return false;
     if (!h->tstate) {
         buf_adds(&h->text, "Unable to locate python frame\n");
@@ -315,9 +292,21 @@ static bool run(struct handoff *h, FILE *in)
     return emit_stack(h);
 }
 
-static void release(struct handoff *h)
+static bool run(struct handoff *h, FILE *in)
+{
+    if (!pyp_gdb_request_read(in, &h->req, h->why, sizeof h->why))
+        return false;
+    if (strcmp(h->req.command, "repr") == 0)
+        return pyp_ho_open_target(h) && emit_repr(h);
+    if (strcmp(h->req.command, "bt") != 0 && strcmp(h->req.command, "bt-full") != 0)
+        return refuse(h, "no hand-off for '%s'", h->req.command);
+    return pyp_ho_open_target(h) && pyp_ho_answer_thread(h);
+}
+
+void pyp_ho_release_thread(struct handoff *h)
 {
     free(h->other_done);
+    h->other_done = NULL;
     buf_free(&h->text);
     pyp_gdb_levels_free(&h->levels);
     for (size_t i = 0; i < h->native.native_count; i++) {
@@ -326,7 +315,16 @@ static void release(struct handoff *h)
         free(h->native.native[i].file);
     }
     free(h->native.native);
+    h->native = (struct pyp_thread){ 0 };
     pyp_stack_free(&h->stack);
+    h->tstate = 0;
+    h->from = 0;
+    h->why[0] = '\0';
+}
+
+void pyp_ho_release(struct handoff *h)
+{
+    pyp_ho_release_thread(h);
     if (h->python_found) {
         pyp_code_cache_free(&h->py);
         pyp_python_free(&h->py);
@@ -344,12 +342,12 @@ int pyp_gdb_handoff(FILE *in, FILE *out)
     if (ok) {
         struct pyp_buf checks = PYP_BUF_INIT;
         if (h.native.native_count)
-            emit_checks(&h, &checks);
+            pyp_ho_emit_checks(&h, &checks);
         fprintf(out, "@@pyp-handoff\n%s@@pyp-begin\n%s", buf_str(&checks), buf_str(&h.text));
         buf_free(&checks);
     } else {
         fprintf(stderr, "pyprinter gdb: not handed off: %s\n", h.why);
     }
-    release(&h);
+    pyp_ho_release(&h);
     return ok ? 0 : 1;
 }

@@ -4,6 +4,7 @@
  *   pyprinter bt [--locals] [--native] [--json] [--sysroot DIR] CORE [EXE]
  *   pyprinter repr PID|CORE [EXE] ADDRESS...
  *   pyprinter gdb                    (the GDB script's fast path: gdb_handoff.h)
+ *   pyprinter gdb-batch              (py-bt of every thread at once: gdb_batch.h)
  *   pyprinter gdb-identify [--scripts DIR] [--answer]
  *                                    (pyprinter.gdb's identification: gdb_identify.h)
  *   pyprinter layout [--sysroot DIR] PID|CORE [EXE]|PROGRAM
@@ -23,6 +24,7 @@
 #include "buf.h"
 #include "code.h"
 #include "decode.h"
+#include "gdb_batch.h"
 #include "gdb_handoff.h"
 #include "gdb_identify.h"
 #include "layout_jit.h"
@@ -42,6 +44,7 @@ static const char usage[] =
     "                                             the repr of the PyObject * at each ADDRESS\n"
     "       pyprinter gdb                         used by the GDB script (py-bt, py-bt-full):\n"
     "                                             reads GDB's request on standard input\n"
+    "       pyprinter gdb-batch                   the same for py-bt of every thread at once\n"
     "       pyprinter gdb-identify [--scripts DIR] [--answer]\n"
     "                                             used by pyprinter.gdb: which CPython GDB has\n"
     "                                             open, and its GDB script in DIR\n"
@@ -330,6 +333,8 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "gdb") == 0)
         return pyp_gdb_handoff(stdin, stdout);
+    if (argc == 2 && strcmp(argv[1], "gdb-batch") == 0)
+        return pyp_gdb_batch(stdin, stdout);
     if (argc >= 2 && strcmp(argv[1], "gdb-identify") == 0)
         return run_gdb_identify(argc, argv);
     struct options o;

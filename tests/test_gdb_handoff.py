@@ -15,10 +15,11 @@ import tempfile
 
 import pytest
 
+import gdb_threads
 import matrix
 import scenario
 from conftest import core_of, target_params, usable
-from test_gdb_scenarios import expected_bt, main_thread, python_lines
+from test_gdb_scenarios import expected_bt, handed_off_threads, main_thread, python_lines
 
 NOBODY = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups']
 
@@ -163,3 +164,54 @@ def test_places_follow_debug_files(target, core_dir, tmp_path):
     bts = tracebacks(before) + tracebacks(same) + tracebacks(after)
     assert len(bts) == 3 and all(python_lines(b) == want for b in bts), raw + raw2 + raw3
     assert len(counts) == 3 and counts[0] > 0 and counts[1] == counts[0] and counts[2] > counts[1], counts
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name in ('pyenv-3.10', 'pyenv-3.12', 'sid-3.15')))
+def test_batch_request_cut_anywhere(target, core_dir, tmp_path):
+    """`pyprinter gdb-batch` (ASan) on the request GDB really sends for sc_threads, whole
+    and cut at many places, and on lines that are not a request: whole, it answers every
+    thread that runs Python; cut, it answers the threads whose part arrived whole, or
+    declines with one line on standard error and status 1; never a crash."""
+    usable(target)
+    core, truth = core_of(target, 'sc_threads', core_dir)
+    req = tmp_path / 'request'
+    scenario.run_gdb(target, ['pipe pyp-hc-request | cat > %s' % req], core=core,
+                     scripts=[scenario.our_script(target)])
+    text = req.read_bytes()
+    assert text.count(b'@end-thread') == len(truth['threads']), text[-2000:]
+
+    def answer(data):
+        r = subprocess.run([scenario.DECODER, 'gdb-batch'], input=data, capture_output=True, timeout=120)
+        assert r.returncode in (0, 1) and b'Sanitizer' not in r.stderr and b'runtime error' not in r.stderr, r.stderr
+        if r.returncode:
+            assert r.stdout == b'' and r.stderr.count(b'\n') == 1 and r.stderr.startswith(
+                b'pyprinter gdb-batch: not handed off: '), r.stderr
+        return r.stdout.decode()
+
+    whole = answer(text)
+    assert whole.count('@@pyp-define\t') == handed_off_threads(target, truth) or target.minor == '3.8', whole
+    for cut in range(0, len(text), max(1, len(text) // 40)):
+        part = answer(text[:cut])
+        assert part.count('@@pyp-define\t') <= text[:cut].count(b'@end-thread'), part
+    for garbage in (b'', b'@command bt-batch\n@end\n', b'\x00\xff' * 5000, b'@thread 1 1\n' * 1000,
+                    text.replace(b'@inferior ', b'@inferior 9')):
+        assert answer(garbage) == '', garbage[:80]
+
+
+@pytest.mark.parametrize('target', target_params(lambda t: t.name in ('pyenv-3.12', 'sid-3.15')))
+def test_decoder_gone(target, core_dir, tmp_path):
+    """A script whose pyprinter is not there (uninstalled, moved): every py-bt of
+    `thread apply all py-bt` is the script's own, GDB lives on to the next command (a pipe
+    whose reader exits before GDB has written kills GDB with SIGPIPE: the shell drains it)."""
+    usable(target)
+    core, truth = core_of(target, 'sc_threads', core_dir)
+    subprocess.run([os.path.join(matrix.TOP, 'out', 'bin', 'pyprinter-gen'), '--cpython', target.minor,
+                    '--variant', target.variant, '--headers', target.include_dir, '-q',
+                    '--decoder', str(tmp_path / 'gone' / 'pyprinter'), '-o', str(tmp_path / 'script')],
+                   check=True)
+    script = str(tmp_path / 'script' / ('python%s-gdb.gdb' % target.minor))
+    (out, after), raw = scenario.run_gdb(target, ['thread apply all py-bt', 'echo alive\\n'], core=core,
+                                         scripts=[script])
+    assert after == 'alive\n', raw[-3000:]
+    assert not gdb_threads.problems(out, truth, python_lines, expected_bt), raw[-3000:]
+    assert scenario.handoffs(raw) == 0, raw[-3000:]
