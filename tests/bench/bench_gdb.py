@@ -4,11 +4,13 @@ python-gdb.py in the full GDB, on the same cores, measured in the same run.
 
   /usr/bin/python3 tests/bench/bench_gdb.py [TARGET ...]     (default: every target with
                                                                python-gdb.py)
-For each target, four cases: py-bt and py-bt-full on a 300-frame stack (sc_deep), the
+For each target, five cases: py-bt and py-bt-full on a 300-frame stack (sc_deep), the
 repr of a 10,000-item dict (sc_values' huge_dict: py-repr ADDR against python-gdb.py's
 `print (PyObject *) ADDR`) and `thread apply all py-bt` over 100 threads 30 frames deep
-(sc_many). Ours runs twice: as loaded (py-bt and py-bt-full handed to pyprinter, see
-templates/36-handoff.gdb.in) and with the script alone (`set $pyp_decoder = 0`).
+(sc_many), on its core and attached to the live process (the time to attach is in the
+base time that is taken off). Ours runs twice: as loaded (py-bt and py-bt-full handed to pyprinter, see
+templates/36-handoff.gdb.in; `thread apply all py-bt` from a batch after its second
+thread, 37-batch.gdb.in) and with the script alone (`set $pyp_decoder = 0`).
 
 Each time is the best of REPEAT runs of a whole batch GDB, minus the best of the same GDB
 loading the same files with no command. A ratio is python-gdb.py's time over ours (above
@@ -32,7 +34,13 @@ MANY = {'PYP_MANY_THREADS': '100', 'PYP_MANY_DEPTH': '30'}
 
 
 def gdb_time(target, gdb, core, scripts, commands):
-    argv = [gdb, '-q', '-batch', '-nx'] + scenario.SAFE + target.gdb_iex(dwarf=True) + [target.executable, core]
+    """CORE: a core file's path, or the process ID of a live process (then GDB attaches,
+    and the safe settings come after the attach, as in the tests)."""
+    argv = [gdb, '-q', '-batch', '-nx'] + target.gdb_iex(dwarf=True)
+    if isinstance(core, int):
+        argv += [target.executable, '-p', str(core)] + [a if a != '-iex' else '-ex' for a in scenario.SAFE]
+    else:
+        argv = argv[:4] + scenario.SAFE + argv[4:] + [target.executable, core]
     for s in scripts:
         argv += ['-ex', 'source ' + s]
     for c in commands:
@@ -65,6 +73,9 @@ def repr_text(text):
     return m.group(1) if m else None
 
 
+LIVE = 'live'   # stands for the process ID of a live sc_many, started for that case alone
+
+
 def cases(target, tmp):
     deep, _ = scenario.take_core(target, 'sc_deep', tmp)
     values, truth = scenario.take_core(target, 'sc_values', tmp)
@@ -76,7 +87,9 @@ def cases(target, tmp):
         ('repr of a 10,000-item dict', values, 'py-repr ' + addr, 'print (PyObject *) ' + addr, repr_text),
         ('thread apply all py-bt, 100x30', many, 'thread apply all py-bt', 'thread apply all py-bt',
          python_lines),
+        ('the same, live', LIVE, 'thread apply all py-bt', 'thread apply all py-bt', python_lines),
     ]
+
 
 
 def measure(target, tmp):
@@ -84,23 +97,38 @@ def measure(target, tmp):
     theirs = [target.python_gdb]
     rows = []
     for label, core, our_cmd, their_cmd, same in cases(target, tmp):
-        base_o, _ = gdb_time(target, matrix.GDB_MINIMAL, core, ours, [])
-        t_h, out_h = gdb_time(target, matrix.GDB_MINIMAL, core, ours,
-                              [our_cmd, 'printf "@@handoffs %d\\n", $pyp_ho_count'])
-        t_s, out_s = gdb_time(target, matrix.GDB_MINIMAL, core, ours, ['set $pyp_decoder = 0', our_cmd])
-        base_t, _ = gdb_time(target, matrix.GDB_FULL, core, theirs, [])
-        t_t, out_t = gdb_time(target, matrix.GDB_FULL, core, theirs, [their_cmd])
-        handed = re.search(r'^@@handoffs (\d+)$', out_h, re.M)
-        out_h = re.sub(r'^@@handoffs \d+\n', '', out_h, flags=re.M)
-        rows.append({
-            'label': label,
-            'handoff': max(t_h - base_o, 1e-3), 'script': max(t_s - base_o, 1e-3),
-            'peer': max(t_t - base_t, 1e-3),
-            'handoffs': int(handed.group(1)) if handed else 0,
-            'paths_same': out_h == out_s,
-            'peer_same': bool(same(out_h)) and same(out_h) == same(out_t),
-        })
+        live = None
+        if core == LIVE:
+            live = scenario.Stopped(target, 'sc_many', 'bench', settings=MANY)
+            core = live.pid
+        try:
+            rows.append(measure_case(target, label, core, our_cmd, their_cmd, same, ours, theirs))
+        finally:
+            if live:
+                live.kill()
     return rows
+
+
+def measure_case(target, label, core, our_cmd, their_cmd, same, ours, theirs):
+    """One row: both paths of ours and python-gdb.py on CORE (a path or a live PID)."""
+    base_o, _ = gdb_time(target, matrix.GDB_MINIMAL, core, ours, [])
+    t_h, out_h = gdb_time(target, matrix.GDB_MINIMAL, core, ours,
+                          [our_cmd, 'printf "@@handoffs %d %d %d\\n", $pyp_ho_count, $pyp_hc_batches, '
+                                    '$pyp_hc_hits'])
+    t_s, out_s = gdb_time(target, matrix.GDB_MINIMAL, core, ours, ['set $pyp_decoder = 0', our_cmd])
+    base_t, _ = gdb_time(target, matrix.GDB_FULL, core, theirs, [])
+    t_t, out_t = gdb_time(target, matrix.GDB_FULL, core, theirs, [their_cmd])
+    handed = re.search(r'^@@handoffs (\d+) (\d+) (\d+)$', out_h, re.M)
+    out_h = re.sub(r'^@@handoffs .*\n', '', out_h, flags=re.M)
+    return {
+        'label': label,
+        'handoff': max(t_h - base_o, 1e-3), 'script': max(t_s - base_o, 1e-3),
+        'peer': max(t_t - base_t, 1e-3),
+        'handoffs': int(handed.group(1)) if handed else 0,
+        'batched': (int(handed.group(2)), int(handed.group(3))) if handed else (0, 0),
+        'paths_same': out_h == out_s,
+        'peer_same': bool(same(out_h)) and same(out_h) == same(out_t),
+    }
 
 
 def ratio(peer, ours, ok):
@@ -117,6 +145,9 @@ def main():
                 continue
             for r in measure(t, tmp):
                 notes = 'handed off %d' % r['handoffs']
+                if r['batched'][0]:
+                    notes += ' (%d from %d batch%s)' % (r['batched'][1], r['batched'][0],
+                                                      'es' if r['batched'][0] > 1 else '')
                 if not r['paths_same']:
                     notes += ', DIFFERENT'
                 print('%-13s %-31s %9.3f %9.3f %9.3f  %-12s %-12s %s' % (
