@@ -2,10 +2,13 @@
  * segment when the kernel (or gcore) dumped it, else from the file mapped there (the
  * core's NT_FILE note): read-only text and data of the executable and its libraries,
  * where CPython keeps its type names, are usually not dumped. A truncated core reads
- * as unreadable past its end, never as zeros. */
+ * as unreadable past its end, never as zeros. Each mapped file is itself mapped into
+ * pyprinter once (a repr reads hundreds of type names from them). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -14,7 +17,8 @@
 
 struct mapped_file {
     char *name;               /* the target's name */
-    int fd;                   /* -1: could not be opened */
+    const unsigned char *data;   /* NULL: could not be opened or mapped */
+    size_t size;
 };
 
 struct core {
@@ -50,17 +54,33 @@ static const struct pyp_core_segment *segment_at(const struct core *c, uint64_t 
     return NULL;
 }
 
-static int file_fd(struct core *c, const char *name)
+static struct mapped_file map_file(const struct core *c, const char *name)
 {
-    for (size_t i = 0; i < c->file_count; i++)
-        if (strcmp(c->files[i].name, name) == 0)
-            return c->files[i].fd;
+    struct mapped_file f = { pyp_xstrdup(name), NULL, 0 };
     char *path = pyp_target_file(c->target, name);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     free(path);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (data != MAP_FAILED) {
+            f.data = data;
+            f.size = (size_t)st.st_size;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    return f;
+}
+
+static const struct mapped_file *file_named(struct core *c, const char *name)
+{
+    for (size_t i = 0; i < c->file_count; i++)
+        if (strcmp(c->files[i].name, name) == 0)
+            return &c->files[i];
     c->files = pyp_xrealloc(c->files, (c->file_count + 1) * sizeof *c->files);
-    c->files[c->file_count++] = (struct mapped_file){ pyp_xstrdup(name), fd };
-    return fd;
+    c->files[c->file_count] = map_file(c, name);
+    return &c->files[c->file_count++];
 }
 
 /* Up to LEN bytes at ADDR from the file mapped there; returns how many. */
@@ -69,14 +89,17 @@ static size_t read_from_file(struct core *c, uint64_t addr, void *buf, size_t le
     const struct pyp_mapping *m = pyp_target_mapping_at(c->target, addr);
     if (!m || !m->path)
         return 0;
-    int fd = file_fd(c, m->path);
-    if (fd < 0)
+    const struct mapped_file *f = file_named(c, m->path);
+    uint64_t at = m->offset + (addr - m->start);
+    if (!f->data || at >= f->size)
         return 0;
     size_t n = len;
     if (n > m->end - addr)
         n = (size_t)(m->end - addr);
-    ssize_t got = pread(fd, buf, n, (off_t)(m->offset + (addr - m->start)));
-    return got > 0 ? (size_t)got : 0;
+    if (n > f->size - at)
+        n = (size_t)(f->size - at);
+    memcpy(buf, f->data + at, n);
+    return n;
 }
 
 static size_t core_read(struct pyp_mem *mem, uint64_t addr, void *buf, size_t len)
@@ -114,8 +137,8 @@ static void core_close(struct pyp_mem *mem)
 {
     struct core *c = (struct core *)mem;
     for (size_t i = 0; i < c->file_count; i++) {
-        if (c->files[i].fd >= 0)
-            close(c->files[i].fd);
+        if (c->files[i].data)
+            munmap((void *)c->files[i].data, c->files[i].size);
         free(c->files[i].name);
     }
     free(c->files);

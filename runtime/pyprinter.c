@@ -3,8 +3,9 @@
  *   pyprinter bt [--locals] [--native] [--json] [--nonblocking] PID
  *   pyprinter bt [--locals] [--native] [--json] [--sysroot DIR] CORE [EXE]
  *   pyprinter repr PID|CORE [EXE] ADDRESS...
- *   pyprinter gdb                    (the GDB script's fast path: gdb_handoff.h)
- *   pyprinter gdb-batch              (py-bt of every thread at once: gdb_batch.h)
+ *   pyprinter gdb [--script FILE]    (the GDB script's fast path: gdb_handoff.h;
+ *                                     FILE: the answer as GDB commands, gdb_script.h)
+ *   pyprinter gdb-batch [--script FILE]   (py-bt of every thread at once: gdb_batch.h)
  *   pyprinter gdb-identify [--scripts DIR] [--answer]
  *                                    (pyprinter.gdb's identification: gdb_identify.h)
  *   pyprinter layout [--sysroot DIR] PID|CORE [EXE]|PROGRAM
@@ -27,6 +28,7 @@
 #include "gdb_batch.h"
 #include "gdb_handoff.h"
 #include "gdb_identify.h"
+#include "gdb_script.h"
 #include "layout_jit.h"
 #include "output.h"
 #include "python.h"
@@ -42,9 +44,11 @@ static const char usage[] =
     "       pyprinter bt [options] CORE [EXE]     the same from a core file\n"
     "       pyprinter repr [options] PID|CORE [EXE] ADDRESS...\n"
     "                                             the repr of the PyObject * at each ADDRESS\n"
-    "       pyprinter gdb                         used by the GDB script (py-bt, py-bt-full):\n"
-    "                                             reads GDB's request on standard input\n"
-    "       pyprinter gdb-batch                   the same for py-bt of every thread at once\n"
+    "       pyprinter gdb [--script FILE]         used by the GDB script (py-bt, py-bt-full,\n"
+    "                                             py-repr): reads GDB's request on standard\n"
+    "                                             input; --script: writes the answer to FILE\n"
+    "                                             as the GDB commands the script sources\n"
+    "       pyprinter gdb-batch [--script FILE]   the same for py-bt of every thread at once\n"
     "       pyprinter gdb-identify [--scripts DIR] [--answer]\n"
     "                                             used by pyprinter.gdb: which CPython GDB has\n"
     "                                             open, and its GDB script in DIR\n"
@@ -329,12 +333,58 @@ static int run_gdb_identify(int argc, char **argv)
     return pyp_gdb_identify(stdin, stdout, scripts, answer);
 }
 
+/* Reads what is left of IN: GDB, still writing a request pyprinter stopped reading, would
+ * die of SIGPIPE. */
+static void drain(FILE *in)
+{
+    char chunk[65536];
+    while (fread(chunk, 1, sizeof chunk, in) > 0)
+        ;
+}
+
+static int write_script(const char *path, const char *answer)
+{
+    FILE *f = fopen(path, "w");
+    if (f) {
+        pyp_gdb_script_write(answer, f);
+        if (fclose(f) == 0)
+            return 0;
+    }
+    fprintf(stderr, "pyprinter: cannot write %s: %s\n", path, strerror(errno));
+    return 1;
+}
+
+/* pyprinter gdb|gdb-batch [--script FILE] */
+static int run_gdb_answer(int argc, char **argv)
+{
+    bool batch = strcmp(argv[1], "gdb-batch") == 0;
+    const char *script = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--script") == 0 && i + 1 < argc)
+            script = argv[++i];
+        else
+            return drain(stdin), fail(2, "unexpected argument '%s' (see --help)", argv[i]);
+    }
+    char *answer = NULL;
+    size_t size = 0;
+    FILE *to = script ? open_memstream(&answer, &size) : stdout;
+    if (!to)
+        return drain(stdin), fail(1, "%s", "out of memory");
+    int rc = batch ? pyp_gdb_batch(stdin, to) : pyp_gdb_handoff(stdin, to);
+    drain(stdin);
+    if (script) {
+        fclose(to);
+        if (rc == 0)
+            rc = write_script(script, answer);
+        free(answer);
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "gdb") == 0)
-        return pyp_gdb_handoff(stdin, stdout);
-    if (argc == 2 && strcmp(argv[1], "gdb-batch") == 0)
-        return pyp_gdb_batch(stdin, stdout);
+    if (argc >= 2 && (strcmp(argv[1], "gdb") == 0 || strcmp(argv[1], "gdb-batch") == 0))
+        return run_gdb_answer(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "gdb-identify") == 0)
         return run_gdb_identify(argc, argv);
     struct options o;
