@@ -115,6 +115,7 @@ void pyp_gdb_levels(const struct pyp_python *py, const struct pyp_stack *s,
     if (!anchored && eval_count == s->run_count)
         for (size_t r = 0; r < s->run_count; r++)
             out->run_level[r] = evals[r];
+    out->selected_unknown = out->selected < 0;
     if (out->selected < 0)
         out->selected = 0;
     free(evals);

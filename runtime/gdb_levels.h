@@ -34,6 +34,8 @@ struct pyp_gdb_levels {
     struct pyp_other_frame *others;
     size_t other_count;
     int selected;             /* the level of the selected frame (0 when not found) */
+    bool selected_unknown;    /* no frame has the selected frame's sp and pc (GDB's own
+                                 frame of a tail call: gdb_tail_calls.h) */
     bool past_end;            /* a run's anchor lies past the last frame (placed there) */
     bool gdb_deeper;          /* GDB's backtrace names a level past pyprinter's last frame */
 };

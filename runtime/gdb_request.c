@@ -158,9 +158,11 @@ static void parse_bt_line(const char *line, struct pyp_gdb_request *r)
     char *end = NULL;
     long level = words[0] && words[0][0] == '#' && words[0][1] ? strtol(words[0] + 1, &end, 10) : -1;
     if (level >= 0 && *end == '\0' && words[1]) {
-        const char *f = words[2] && strcmp(words[2], "in") == 0 ? words[3] : words[1];
+        bool addressed = words[2] && strcmp(words[2], "in") == 0;
+        const char *f = addressed ? words[3] : words[1];
+        uint64_t pc = addressed ? strtoull(words[1], NULL, 16) : 0;
         r->bt = pyp_xrealloc(r->bt, (r->bt_count + 1) * sizeof *r->bt);
-        r->bt[r->bt_count++] = (struct pyp_gdb_frame){ (int)level, pyp_xstrdup(f ? f : "") };
+        r->bt[r->bt_count++] = (struct pyp_gdb_frame){ (int)level, pyp_xstrdup(f ? f : ""), pc };
     }
     free(copy);
 }

@@ -57,7 +57,11 @@ struct pyp_gdb_request {
     bool have_selected;
     uint64_t sel_sp, sel_pc;
     char *other_gc, *other_cc;
-    struct pyp_gdb_frame { int level; char *function; } *bt;   /* GDB's backtrace */
+    struct pyp_gdb_frame {      /* GDB's backtrace */
+        int level;
+        char *function;
+        uint64_t pc;            /* the address GDB printed, 0 when none (an inlined call's caller) */
+    } *bt;
     size_t bt_count;
     bool have_bt;               /* "@end-bt" was read */
     char *header;               /* NULL when the command prints none */

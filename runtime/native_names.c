@@ -68,22 +68,39 @@ static bool is_function_scope(Dwarf_Die *die)
            tag == DW_TAG_entry_point;
 }
 
+static bool has_pc_attributes(Dwarf_Die *die)
+{
+    return dwarf_hasattr(die, DW_AT_low_pc) || dwarf_hasattr(die, DW_AT_ranges);
+}
+
+/* The child of SCOPE whose range holds PC, into *FOUND. The children of a lexical block
+ * with no range at all count as SCOPE's own, as GDB reads them. */
+static bool child_with_pc(Dwarf_Die *scope, Dwarf_Addr pc, Dwarf_Die *found, int depth)
+{
+    Dwarf_Die child;
+    if (depth > MAX_SCOPE_DEPTH || dwarf_child(scope, &child) != 0)
+        return false;
+    do {
+        if (dwarf_haspc(&child, pc) > 0) {
+            *found = child;
+            return true;
+        }
+        if (dwarf_tag(&child) == DW_TAG_lexical_block && !has_pc_attributes(&child) &&
+            child_with_pc(&child, pc, found, depth + 1))
+            return true;
+    } while (dwarf_siblingof(&child, &child) == 0);
+    return false;
+}
+
 /* The DIEs that contain PC, from the outermost below the CU down to the innermost, into
  * CHAIN (at most MAX); how many. libdw's dwarf_getscopes is not used: for an address in
  * an inlined call whose abstract definition is in another CU (LTO builds) it finds none. */
 static int containing_dies(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die *chain, int max)
 {
     int n = 0;
-    Dwarf_Die scope = *cu, child;
-    while (n < max && dwarf_child(&scope, &child) == 0) {
-        bool found = false;
-        do
-            found = dwarf_haspc(&child, pc) > 0;
-        while (!found && dwarf_siblingof(&child, &child) == 0);
-        if (!found)
-            break;
-        chain[n++] = scope = child;
-    }
+    Dwarf_Die scope = *cu;
+    while (n < max && child_with_pc(&scope, pc, &chain[n], 0))
+        scope = chain[n++];
     return n;
 }
 

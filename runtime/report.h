@@ -48,6 +48,8 @@ struct pyp_native_frame {
     char *file;               /* source file from DWARF, NULL without */
     int line;                 /* 0 without DWARF */
     bool inlined;             /* an inlined call, sharing pc and sp with the next frame */
+    bool tail_call;           /* a frame GDB makes up from DWARF call sites, taken from its
+                                 backtrace (gdb_tail_calls.h); never in pyprinter's own output */
     int run;                  /* the eval-loop activation this C frame runs, -1 if none */
 };
 
