@@ -9,6 +9,7 @@
 
 #include "code.h"
 #include "gdb_answer.h"
+#include "gdb_other_guess.h"
 #include "gdb_handoff_thread.h"
 #include "gdb_repeat.h"
 #include "gdb_tail_calls.h"
@@ -207,8 +208,10 @@ static void emit_other(struct handoff *h, size_t j)
         buf_printf(&h->text, "%sWaiting for the GIL\n", prefix);
     else if (o->kind == PYP_OTHER_GC)
         buf_printf(&h->text, "%sGarbage-collecting\n", prefix);
-    else
+    else {
+        pyp_gdb_other_guesses(&h->py, &h->native, &h->req.regs, o, &h->text);
         buf_printf(&h->text, "@@pyp-other\t%d\t%d\t%s\n", (int)o->kind, o->level, prefix);
+    }
 }
 
 /* pyp-emit-others-below: the other frames from level `from` up to BOUND (-1: all),
@@ -289,11 +292,31 @@ static bool emit_stack(struct handoff *h)
 }
 
 /* py-repr: the object GDB names, once its first words read the same here. */
+static bool is_prerelease(unsigned long version_hex)
+{
+    return (version_hex & 0xf0) != 0xf0;
+}
+
+/* The script's pyp-check-version-number: the same major.minor, and a pre-release on
+ * either side only the very same. */
+static bool version_as_expected(const struct handoff *h)
+{
+    unsigned long seen = h->py.version_hex, want = h->req.expect_version;
+    if (want == 0)
+        return true;
+    if (is_prerelease(seen) || is_prerelease(want))
+        return seen == want;
+    return (seen >> 16) == (want >> 16);
+}
+
 static bool emit_repr(struct handoff *h)
 {
     uint64_t words[2];
     if (h->req.limit != PYP_REPR_LIMIT)
         return refuse(h, "$pyp_limit is %ld, not %d", h->req.limit, (int)PYP_REPR_LIMIT);
+    if (!version_as_expected(h))
+        return refuse(h, "the inferior is CPython %s (0x%08lx), the script's is 0x%08lx", h->py.version,
+                      h->py.version_hex, h->req.expect_version);
     if (!pyp_mem_read(h->py.mem, h->req.object, words, sizeof words) ||
         words[0] != h->req.object_words[0] || words[1] != h->req.object_words[1])
         return refuse(h, "the object at 0x%llx does not read as GDB reads it",

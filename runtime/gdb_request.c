@@ -141,6 +141,8 @@ static void parse_directive(const char *line, struct pyp_gdb_request *r)
         r->have_object = true, r->object = a, r->object_words[0] = b, r->object_words[1] = c;
     else if (sscanf(line, "@limit %ld", &n) == 1)
         r->limit = n;
+    else if (sscanf(line, "@expect %llx", &a) == 1)
+        r->expect_version = (unsigned long)a;
     else if (strcmp(line, "@end") == 0)
         r->ended = true;
 }

@@ -19,6 +19,9 @@
  *   @object ADDR WORD0 WORD1         repr: the object, and its first two words as GDB
  *                                    read them (hex)
  *   @limit 1024                      repr: the script's $pyp_limit
+ *   @expect 30c01f0                  repr: the PY_VERSION_HEX the script is for; the
+ *                                    answer is refused unless the inferior's matches it
+ *                                    as the script's own check would have it
  *
  * bt and bt-full need everything but @object and @limit; repr needs only the command,
  * the inferior, the target, the sysroot, @object and @limit; identify (pyprinter.gdb's
@@ -68,6 +71,7 @@ struct pyp_gdb_request {
     bool have_object;
     uint64_t object, object_words[2];
     long limit;
+    unsigned long expect_version;   /* 0 when not sent */
     bool ended;                 /* "@end" was read */
 };
 

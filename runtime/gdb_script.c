@@ -10,10 +10,16 @@
 #include <string.h>
 
 #include "buf.h"
+#include "repr.h"
 #include "source.h"
 #include "target.h"
 
-enum { FORMAT_FLUSH_AT = 2000, MAX_FIELDS = 5 };
+enum { FORMAT_FLUSH_AT = 2000, MAX_FIELDS = 5, MAX_GUESSES = 8 };
+
+/* A guess at the object of the C frame that follows (gdb_other_guess.h). */
+struct guess {
+    char *object, *type_field, *type, *text;
+};
 
 struct script {
     FILE *out;
@@ -25,6 +31,8 @@ struct script {
     bool closing;               /* the repeated lines are done: close the loop next line */
     long repeat_left;           /* lines still inside the current loop */
     char thread[24];            /* the thread of the definition being written, or "" */
+    struct guess guesses[MAX_GUESSES];
+    size_t guess_count;
     struct pyp_sources *sources;
 };
 
@@ -180,6 +188,49 @@ static void check_line(struct script *s, const char *line, const struct fields *
     }
 }
 
+static void drop_guesses(struct script *s)
+{
+    for (size_t i = 0; i < s->guess_count; i++) {
+        free(s->guesses[i].object);
+        free(s->guesses[i].type_field);
+        free(s->guesses[i].type);
+        free(s->guesses[i].text);
+    }
+    s->guess_count = 0;
+}
+
+static void keep_guess(struct script *s, const struct fields *x)
+{
+    if (s->guess_count == MAX_GUESSES)
+        return;
+    s->guesses[s->guess_count++] = (struct guess){ pyp_xstrdup(x->f[1]), pyp_xstrdup(x->f[2]),
+                                                   pyp_xstrdup(x->f[3]), pyp_xstrdup(x->f[4]) };
+}
+
+/* A C function's frame, printed by GDB: PREFIX, then the text of the guess whose object
+ * GDB reads there, or else the script's repr of what it reads. */
+static void other_frame(struct script *s, const struct fields *x)
+{
+    put(s, x->f[3]);
+    if (s->guess_count == 0) {
+        command(s, "pyp-ho-other %s %s", x->f[1], x->f[2]);
+    } else {
+        command(s, "pyp-of-read %s %s", x->f[1], x->f[2]);
+        for (size_t i = 0; i < s->guess_count; i++) {
+            const struct guess *g = &s->guesses[i];
+            command(s, "if $pyp_ok && $pyp_limit == %d && $pyp_of_obj == 0x%s && *(unsigned long *)0x%s == 0x%s",
+                    (int)PYP_REPR_LIMIT, g->object, g->type_field, g->type);
+            put(s, g->text);
+            command(s, "else");
+        }
+        command(s, "pyp-ho-other %s %s", x->f[1], x->f[2]);
+        for (size_t i = 0; i < s->guess_count; i++)
+            command(s, "end");
+    }
+    drop_guesses(s);
+    out_line(s, "");
+}
+
 static void source_line(struct script *s, const struct fields *x)
 {
     char *text = pyp_source_line(s->sources, x->f[1], atoi(x->f[2]));
@@ -212,11 +263,12 @@ static void text_line(struct script *s, const char *line, const struct fields *x
         command(s, "pyp-b-%s", x->f[1]);
     } else if (s->begun && s->in_define && strcmp(key, "@@pyp-use") == 0 && is_number(x->f[1])) {
         command(s, "pyp-u-%s", x->f[1]);
+    } else if (s->begun && strcmp(key, "@@pyp-guess") == 0 && is_hex(x->f[1]) && is_hex(x->f[2]) &&
+               is_hex(x->f[3])) {
+        keep_guess(s, x);
     } else if (s->begun && strcmp(key, "@@pyp-other") == 0 && strlen(x->f[1]) == 1 &&
                strchr("1234", x->f[1][0]) && is_number(x->f[2])) {
-        put(s, x->f[3]);
-        command(s, "pyp-ho-other %s %s", x->f[1], x->f[2]);
-        out_line(s, "");
+        other_frame(s, x);
     } else if (strcmp(key, "@@pyp-src") == 0) {
         source_line(s, x);
     } else {
@@ -272,6 +324,7 @@ void pyp_gdb_script_write(const char *answer, FILE *out)
     if (s.in_define)
         fputs("end\n", out);
     free(text);
+    drop_guesses(&s);
     pyp_sources_free(s.sources);
     buf_free(&s.format);
     buf_free(&s.dollars);

@@ -6,6 +6,7 @@
  *   pyprinter gdb [--script FILE]    (the GDB script's fast path: gdb_handoff.h;
  *                                     FILE: the answer as GDB commands, gdb_script.h)
  *   pyprinter gdb-batch [--script FILE]   (py-bt of every thread at once: gdb_batch.h)
+ *   pyprinter gdb-script             (an answer's text as GDB commands: gdb_script.h)
  *   pyprinter gdb-identify [--scripts DIR] [--answer]
  *                                    (pyprinter.gdb's identification: gdb_identify.h)
  *   pyprinter layout [--sysroot DIR] PID|CORE [EXE]|PROGRAM
@@ -49,6 +50,8 @@ static const char usage[] =
     "                                             input; --script: writes the answer to FILE\n"
     "                                             as the GDB commands the script sources\n"
     "       pyprinter gdb-batch [--script FILE]   the same for py-bt of every thread at once\n"
+    "       pyprinter gdb-script                  an answer of those two (standard input) as\n"
+    "                                             the GDB commands --script writes\n"
     "       pyprinter gdb-identify [--scripts DIR] [--answer]\n"
     "                                             used by pyprinter.gdb: which CPython GDB has\n"
     "                                             open, and its GDB script in DIR\n"
@@ -381,10 +384,25 @@ static int run_gdb_answer(int argc, char **argv)
     return rc;
 }
 
+/* pyprinter gdb-script: an answer's @@pyp text on standard input, as GDB commands. */
+static int run_gdb_script(void)
+{
+    struct pyp_buf text = PYP_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+        buf_add(&text, chunk, n);
+    pyp_gdb_script_write(buf_str(&text), stdout);
+    buf_free(&text);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "gdb") == 0 || strcmp(argv[1], "gdb-batch") == 0))
         return run_gdb_answer(argc, argv);
+    if (argc == 2 && strcmp(argv[1], "gdb-script") == 0)
+        return run_gdb_script();
     if (argc >= 2 && strcmp(argv[1], "gdb-identify") == 0)
         return run_gdb_identify(argc, argv);
     struct options o;
