@@ -148,7 +148,8 @@ def test_private_directory(target, core_dir, tmp_path):
 @pytest.mark.parametrize('target', target_params(lambda t: t.name == 'pyenv-3.12'))
 def test_directories_of_ended_sessions_are_removed(target, core_dir, tmp_path):
     """Each GDB session's directory records its GDB's process ID; the next session removes
-    the directories of GDBs that have ended and keeps those of GDBs still running."""
+    (in the background) the directories of GDBs that have ended and keeps those of GDBs
+    still running."""
     usable(target)
     core, truth = core_of(target, 'sc_calls', core_dir)
     home = tmp_path / 'home'
@@ -157,6 +158,13 @@ def test_directories_of_ended_sessions_are_removed(target, core_dir, tmp_path):
 
     def sessions():
         return sorted(d.name for d in base.iterdir() if d.name.startswith('gdb.'))
+
+    def settled(count):
+        """The sessions once the background sweep has left COUNT of them (or 2 minutes)."""
+        deadline = time.time() + 120
+        while len(sessions()) > count and time.time() < deadline:
+            time.sleep(0.1)
+        return sessions()
 
     run_with_home(target, core, home, ['py-bt'])
     first = sessions()
@@ -170,17 +178,17 @@ def test_directories_of_ended_sessions_are_removed(target, core_dir, tmp_path):
         while not (tmp_path / 'started').exists() and time.time() < deadline:
             time.sleep(0.1)
         assert (tmp_path / 'started').exists()
-        kept = sessions()
+        kept = settled(1)
         assert first[0] not in kept and len(kept) == 1, (first, kept)
         (bt,), raw = run_with_home(target, core, home, ['py-bt'])
-        after = sessions()
+        after = settled(2)
         assert kept[0] in after and len(after) == 2, (kept, after)
         assert int((base / kept[0] / 'gdb.pid').read_text()) == running.pid
     finally:
         running.kill()
         running.wait()
     run_with_home(target, core, home, ['py-bt'])
-    last = sessions()
+    last = settled(1)
     assert len(last) == 1 and last[0] not in after, (after, last)
 
 
@@ -188,9 +196,9 @@ def test_directories_of_ended_sessions_are_removed(target, core_dir, tmp_path):
 @pytest.mark.parametrize('target', target_params(lambda t: t.name == 'pyenv-3.12'))
 def test_concurrent_sessions_sweep_quietly(target, core_dir, tmp_path):
     """Several GDBs starting at once, with many directories of ended sessions to remove
-    (a test run, a shell loop): each sweeps the same directories as the others, and none
-    says a word about one the others removed first; each prints its py-bt, and nothing
-    of the ended sessions is left."""
+    (a test run, a shell loop): each sweeps the same directories as the others (in the
+    background), and none says a word about one the others removed first; each prints
+    its py-bt, and soon nothing of the ended sessions is left."""
     usable(target)
     core, truth = core_of(target, 'sc_calls', core_dir)
     home = tmp_path / 'home'
@@ -212,5 +220,10 @@ def test_concurrent_sessions_sweep_quietly(target, core_dir, tmp_path):
         outs = scenario.split_outputs(out.decode('utf-8', 'replace'), 1)
         assert all(python_lines(o) == want for o in outs), raw[-3000:]
         assert 'cat:' not in raw and 'gdb.pid' not in raw, raw[-3000:]
-    left = set(d.name for d in base.iterdir()) & set(ended)
-    assert not left, '%d ended sessions left' % len(left)
+    # The sweep runs in the background, after each GDB's session has begun.
+    deadline = time.time() + 120
+    left = set(ended)
+    while left and time.time() < deadline:
+        left = set(d.name for d in base.iterdir()) & set(ended)
+        time.sleep(0.2)
+    assert not left, '%d ended sessions left after two minutes' % len(left)
