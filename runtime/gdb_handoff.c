@@ -183,9 +183,13 @@ static bool run_level_shows(const struct handoff *h, size_t r)
 }
 
 /* Every level the text relies on, and (when the unwinding may have stopped early) that
- * GDB's stack ends where pyprinter's does. */
+ * GDB's stack ends where pyprinter's does; none for an answer shown at the stop whose
+ * backtrace it was given, when that backtrace is pyprinter's frames level for level (a
+ * batch's answers are kept for later stops: they are always checked). */
 void pyp_ho_emit_checks(struct handoff *h, struct pyp_buf *checks)
 {
+    if (!h->units && pyp_gdb_frames_agree(&h->native, &h->req))
+        return;
     for (size_t r = 0; r < h->levels.run_count; r++)
         if (run_level_shows(h, r))
             emit_check(h, checks, h->levels.run_level[r]);

@@ -1,4 +1,5 @@
-/* gdb_tail_calls.c: see gdb_tail_calls.h. */
+/* gdb_tail_calls.c: see gdb_tail_calls.h. Both functions line up the native frames with
+ * GDB's backtrace one physical frame at a time. */
 #include "gdb_tail_calls.h"
 
 #include <stdlib.h>
@@ -88,4 +89,18 @@ void pyp_gdb_add_tail_calls(struct pyp_thread *th, const struct pyp_gdb_request 
     free(th->native);
     th->native = out;
     th->native_count = count;
+}
+
+bool pyp_gdb_frames_agree(const struct pyp_thread *th, const struct pyp_gdb_request *req)
+{
+    if (!req->have_bt || !levels_in_order(req) || req->bt_count != th->native_count || th->native_count == 0)
+        return false;
+    for (size_t j = 0; j < req->bt_count; j++) {
+        bool gdb_starts = req->bt[j].pc != 0, ours_starts = j == 0 || !th->native[j - 1].inlined;
+        if (j > 0 && gdb_starts != ours_starts)
+            return false;
+        if (gdb_starts && req->bt[j].pc != th->native[j].pc)
+            return false;
+    }
+    return true;
 }

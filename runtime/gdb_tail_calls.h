@@ -22,4 +22,10 @@
 /* Adds GDB's tail-call frames from REQ's backtrace to TH's native frames. */
 void pyp_gdb_add_tail_calls(struct pyp_thread *th, const struct pyp_gdb_request *req);
 
+/* Whether TH's native frames are GDB's backtrace in REQ, level for level: as many, each
+ * physical frame starting at the same level with the same pc (where GDB printed one; not
+ * with `set print address off`). Then GDB's frames at this stop are known without asking
+ * GDB again: an answer shown at once needs no level checks. */
+bool pyp_gdb_frames_agree(const struct pyp_thread *th, const struct pyp_gdb_request *req);
+
 #endif
