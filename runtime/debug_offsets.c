@@ -56,9 +56,7 @@ static bool check_header(struct pyp_python *py, char *err, size_t err_size)
                  (unsigned long long)py->runtime);
         return false;
     }
-    unsigned long want = t->base->version_hex;
-    bool pre = (version & 0xf0) != 0xf0 || (want & 0xf0) != 0xf0;
-    if ((version >> 16) != (want >> 16) || (pre && version != want)) {
+    if (!pyp_version_fits((unsigned long)version, t->base->version_hex)) {
         snprintf(err, err_size,
                  "_Py_DebugOffsets says CPython 0x%08llx, the table chosen is for %s: not read",
                  (unsigned long long)version, t->base->cpython);

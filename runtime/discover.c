@@ -109,6 +109,12 @@ static int minor_from_name(const char *name)
     return atoi(p + 8);
 }
 
+bool pyp_version_fits(unsigned long seen, unsigned long want)
+{
+    bool pre = (seen & 0xf0) != 0xf0 || (want & 0xf0) != 0xf0;
+    return (seen >> 16) == (want >> 16) && (!pre || seen == want);
+}
+
 unsigned long pyp_version_hex_from_text(const char *text)
 {
     int major = 0, minor = 0, micro = 0, serial = 0;

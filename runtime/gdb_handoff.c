@@ -296,21 +296,10 @@ static bool emit_stack(struct handoff *h)
 }
 
 /* py-repr: the object GDB names, once its first words read the same here. */
-static bool is_prerelease(unsigned long version_hex)
-{
-    return (version_hex & 0xf0) != 0xf0;
-}
-
-/* The script's pyp-check-version-number: the same major.minor, and a pre-release on
- * either side only the very same. */
+/* The script's pyp-check-version-number, when the request says the script's version. */
 static bool version_as_expected(const struct handoff *h)
 {
-    unsigned long seen = h->py.version_hex, want = h->req.expect_version;
-    if (want == 0)
-        return true;
-    if (is_prerelease(seen) || is_prerelease(want))
-        return seen == want;
-    return (seen >> 16) == (want >> 16);
+    return h->req.expect_version == 0 || pyp_version_fits(h->py.version_hex, h->req.expect_version);
 }
 
 static bool emit_repr(struct handoff *h)

@@ -56,6 +56,9 @@ void pyp_python_free(struct pyp_python *py);
 char *pyp_python_build_id(const struct pyp_python *py, const struct pyp_target *t);
 /* PY_VERSION_HEX of a version text such as "3.9.18" or "3.15.0b4"; 0 when not one. */
 unsigned long pyp_version_hex_from_text(const char *text);
+/* Whether a build of PY_VERSION_HEX SEEN is what a table or script for WANT reads: the
+ * same major.minor, and when either is a pre-release, the very same version. */
+bool pyp_version_fits(unsigned long seen, unsigned long want);
 void pyp_python_note(struct pyp_python *py, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
